@@ -1,0 +1,81 @@
+#include "oslayer/fd.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace oslayer {
+
+void Fd::reset(int fd) {
+  if (fd_ >= 0) {
+    // close(2) errors cannot be acted on here; Linux releases the fd whatever it returns.
+    (void)::close(fd_);
+  }
+  fd_ = fd;
+}
+
+Result<Fd> open_at(int dir, const std::string& path, int flags, mode_t mode) {
+  int fd = ::openat(dir, path.c_str(), flags | O_CLOEXEC, mode);
+  if (fd < 0) return Error::sys(errno, "opening " + path);
+  return Fd(fd);
+}
+
+Result<Fd> open_dir(int dir, const std::string& path) {
+  return open_at(dir, path, O_PATH | O_DIRECTORY);
+}
+
+Result<std::string> read_all(int fd, size_t limit) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error::sys(errno, "reading");
+    }
+    if (n == 0) return out;
+    if (out.size() + static_cast<size_t>(n) > limit) {
+      return Error::msg("larger than the limit of " + std::to_string(limit) + " bytes");
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+Result<std::string> read_file(const std::string& path, size_t limit) {
+  auto fd = open_path(path, O_RDONLY);
+  if (!fd) return std::move(fd).error();
+  return read_all(fd->get(), limit).context("reading " + path);
+}
+
+Status write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error::sys(errno, "writing");
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return ok();
+}
+
+Status make_dirs(int dir, const std::string& path, mode_t mode) {
+  std::string sofar;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t next = path.find('/', pos);
+    if (next == std::string::npos) next = path.size();
+    if (next > pos) {
+      if (!sofar.empty() || path[0] == '/') sofar += '/';
+      sofar.append(path, pos, next - pos);
+      if (::mkdirat(dir, sofar.c_str(), mode) < 0 && errno != EEXIST) {
+        return Error::sys(errno, "creating directory " + sofar);
+      }
+    }
+    pos = next + 1;
+  }
+  return ok();
+}
+
+}  // namespace oslayer
