@@ -90,6 +90,7 @@ Json encode_document(const ImageManifest& m) {
   Json j{{"acKind", "ImageManifest"}, {"acVersion", m.ac_version.str()}, {"name", m.name.str()}};
   if (!m.labels.empty()) j["labels"] = detail::encode_labels(m.labels);
   if (m.app) j["app"] = detail::encode_app(*m.app);
+  if (!m.annotations.empty()) j["annotations"] = detail::encode_annotations(m.annotations);
   if (!m.dependencies.empty()) {
     Json deps = Json::array();
     for (const auto& d : m.dependencies) {
@@ -102,7 +103,6 @@ Json encode_document(const ImageManifest& m) {
     j["dependencies"] = std::move(deps);
   }
   if (!m.path_whitelist.empty()) j["pathWhitelist"] = m.path_whitelist;
-  if (!m.annotations.empty()) j["annotations"] = detail::encode_annotations(m.annotations);
   return j;
 }
 

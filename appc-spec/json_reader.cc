@@ -1,6 +1,8 @@
 #include "appc-spec/json_reader.h"
 
 #include <limits>
+#include <set>
+#include <vector>
 
 namespace appc::detail {
 namespace {
@@ -68,9 +70,37 @@ Result<Json> parse_json(std::string_view text, size_t max_size) {
   if (deeper_than(text, kMaxJsonDepth)) {
     return Error::msg("nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
+  // nlohmann skips a UTF-8 byte order mark; Go's decoder (and so actool) refuses it.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") return Error::msg("starts with a byte order mark");
+  // Two keys of one object that match case-insensitively are refused: Go decodes every copy and
+  // keeps the last, nlohmann keeps one of them, and a manifest must not mean different things to
+  // Rocket and to the Go tools. The callback sees each key as it is parsed.
+  std::vector<std::set<std::string>> open_objects;  // the folded keys of each open object
+  std::string duplicate;
+  auto watch = [&](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == Json::parse_event_t::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == Json::parse_event_t::key && !open_objects.empty()) {
+      std::string key = parsed.get<std::string>();
+      std::string folded = key;
+      for (auto& c : folded) c = fold(c);
+      if (open_objects.back().count(folded) != 0 && duplicate.empty()) {
+        duplicate = folded == key ? "\"" + key + "\"" : "\"" + folded + "\" (as \"" + key + "\")";
+      }
+      open_objects.back().insert(std::move(folded));
+    }
+    return true;
+  };
   // nlohmann reports syntax errors by exception; it is caught here, at the library boundary.
   try {
-    return Json::parse(text.begin(), text.end());
+    Json doc = Json::parse(text.begin(), text.end(), watch);
+    if (!duplicate.empty()) {
+      return Error::msg("has the key " + duplicate.substr(0, 160) +
+                        " twice in one object (keys match case-insensitively)");
+    }
+    return doc;
   } catch (const Json::parse_error& e) {
     return Error::msg("is not valid JSON (at byte " + std::to_string(e.byte) + ")");
   } catch (const std::exception& e) {
@@ -80,6 +110,11 @@ Result<Json> parse_json(std::string_view text, size_t max_size) {
 
 Error Reader::fail(std::string_view rule) const {
   return Error::msg((path_.empty() ? std::string("(top level)") : path_) + ": " +
+                    std::string(rule));
+}
+
+Error Reader::fail_member(std::string_view key, std::string_view rule) const {
+  return Error::msg((path_.empty() ? std::string(key) : path_ + "." + std::string(key)) + ": " +
                     std::string(rule));
 }
 

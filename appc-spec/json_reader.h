@@ -38,6 +38,8 @@ class Reader {
   Error fail(std::string_view rule) const;
   // Re-anchors an error from a value parser ("AC Name ... must ...") at this path.
   Error fail(const Error& cause) const { return fail(cause.message()); }
+  // "path.key: rule", for a rule about a member that may be absent or already read.
+  Error fail_member(std::string_view key, std::string_view rule) const;
 
   bool is_object() const { return json_->is_object(); }
   bool is_array() const { return json_->is_array(); }

@@ -27,6 +27,8 @@ struct Case {
   bool valid;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 template <class C>
 std::string case_name(const testing::TestParamInfo<C>& info) {
   return test_name(info.param.name);
@@ -58,12 +60,13 @@ INSTANTIATE_TEST_SUITE_P(
         // The spec's own examples.
         Case{"Database", "database", true}, Case{"Domain", "example.com/database", true},
         Case{"DomainOurapp", "example.com/ourapp", true},
-        Case{"TildeUnderscore", "example.com/~user/app_v1", true},
+        Case{"TildeAfterSlashIsTwoSeparators", "example.com/~user/app_v1", false},
+        Case{"TildeUnderscore", "example.com/u~ser/app_v1", true},
         Case{"Deep", "sub-domain.example.com/org/product/release", true},
         Case{"OneLetter", "a", true}, Case{"OneDigit", "0", true},
-        Case{"Digits", "0123456789", true}, Case{"Hyphen", "a-b", true},
-        Case{"Dot", "a.b", true}, Case{"Underscore", "a_b", true}, Case{"Tilde", "a~b", true},
-        Case{"Slash", "a/b", true}, Case{"IsolatorName", "resource/block-bandwidth", true},
+        Case{"Digits", "0123456789", true}, Case{"Hyphen", "a-b", true}, Case{"Dot", "a.b", true},
+        Case{"Underscore", "a_b", true}, Case{"Tilde", "a~b", true}, Case{"Slash", "a/b", true},
+        Case{"IsolatorName", "resource/block-bandwidth", true},
         Case{"MaxLength512", std::string(512, 'a'), true},
         Case{"MaxLength512WithSeparators", std::string(255, 'a') + "/" + std::string(256, 'b'),
              true},
@@ -105,9 +108,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"DoubleHyphen", "a--b", true}, Case{"MaxLength63", std::string(63, 'a'), true},
         Case{"Empty", "", false}, Case{"LeadingHyphen", "-a", false},
         Case{"TrailingHyphen", "a-", false}, Case{"OnlyHyphen", "-", false},
-        Case{"Dot", "a.b", false}, Case{"Underscore", "p_1", false},
-        Case{"Slash", "a/b", false}, Case{"Tilde", "a~b", false},
-        Case{"Uppercase", "Work", false}, Case{"Space", " a", false},
+        Case{"Dot", "a.b", false}, Case{"Underscore", "p_1", false}, Case{"Slash", "a/b", false},
+        Case{"Tilde", "a~b", false}, Case{"Uppercase", "Work", false}, Case{"Space", " a", false},
         Case{"Nul", "a\0b"s, false}, Case{"TooLong64", std::string(64, 'a'), false}),
     case_name<Case>);
 
@@ -117,6 +119,8 @@ struct SanitizeCase {
   std::string input;
   std::optional<std::string> want;  // nullopt: must fail
 };
+
+void PrintTo(const SanitizeCase& c, std::ostream* os) { *os << c.name; }
 
 class AcNameSanitizeTest : public testing::TestWithParam<SanitizeCase> {};
 
@@ -185,6 +189,8 @@ struct SemVerCase {
   std::string pre = "", build = "";
 };
 
+void PrintTo(const SemVerCase& c, std::ostream* os) { *os << c.input; }
+
 class SemVerTest : public testing::TestWithParam<SemVerCase> {};
 
 TEST_P(SemVerTest, Parse) {
@@ -208,8 +214,7 @@ constexpr uint64_t kU64Max = UINT64_MAX;
 INSTANTIATE_TEST_SUITE_P(
     Grammar, SemVerTest,
     testing::Values(
-        SemVerCase{"Current", "0.8.11", true, 0, 8, 11},
-        SemVerCase{"One", "1.0.0", true, 1, 0, 0},
+        SemVerCase{"Current", "0.8.11", true, 0, 8, 11}, SemVerCase{"One", "1.0.0", true, 1, 0, 0},
         SemVerCase{"FutureMajor", "9.0.0", true, 9, 0, 0},
         SemVerCase{"PatchOnly", "0.0.1", true, 0, 0, 1},
         SemVerCase{"MinorOnly", "0.1.0", true, 0, 1, 0},
@@ -271,19 +276,19 @@ TEST_P(ImageIdTest, Parse) {
 
 INSTANTIATE_TEST_SUITE_P(
     Grammar, ImageIdTest,
-    testing::Values(
-        Case{"Full", "sha512-" + kHex128, true}, Case{"OneDigit", "sha512-a", true},
-        Case{"Abbreviated", "sha512-8d3fffddf79e", true},
-        Case{"AllHexDigits", "sha512-0123456789abcdef", true},
-        Case{"Hex127", "sha512-" + kHex128.substr(1), true},
-        Case{"Empty", "", false}, Case{"NoHex", "sha512-", false},
-        // Rocket rule: the spec example's placeholder is not an ID (actool accepts it).
-        Case{"Placeholder", "sha512-...", false}, Case{"NotHex", "sha512-xyz", false},
-        Case{"UppercaseHex", "sha512-ABCDEF", false},
-        Case{"Sha256", "sha256-" + kHex128.substr(0, 64), false},
-        Case{"UppercaseAlgo", "SHA512-abc", false}, Case{"NoHyphen", "sha512abc", false},
-        Case{"Hex129", "sha512-" + kHex128 + "0", false},
-        Case{"TrailingSpace", "sha512-abc ", false}, Case{"OnlyHex", kHex128, false}),
+    testing::Values(Case{"Full", "sha512-" + kHex128, true}, Case{"OneDigit", "sha512-a", true},
+                    Case{"Abbreviated", "sha512-8d3fffddf79e", true},
+                    Case{"AllHexDigits", "sha512-0123456789abcdef", true},
+                    Case{"Hex127", "sha512-" + kHex128.substr(1), true}, Case{"Empty", "", false},
+                    Case{"NoHex", "sha512-", false},
+                    // Rocket rule: the spec example's placeholder is not an ID (actool accepts it).
+                    Case{"Placeholder", "sha512-...", false}, Case{"NotHex", "sha512-xyz", false},
+                    Case{"UppercaseHex", "sha512-ABCDEF", false},
+                    Case{"Sha256", "sha256-" + kHex128.substr(0, 64), false},
+                    Case{"UppercaseAlgo", "SHA512-abc", false},
+                    Case{"NoHyphen", "sha512abc", false},
+                    Case{"Hex129", "sha512-" + kHex128 + "0", false},
+                    Case{"TrailingSpace", "sha512-abc ", false}, Case{"OnlyHex", kHex128, false}),
     case_name<Case>);
 
 TEST(ImageId, ParseFullNeedsExactly128Digits) {
@@ -398,9 +403,13 @@ INSTANTIATE_TEST_SUITE_P(
                     Case{"LeapDay", "2016-02-29T00:00:00Z", true},
                     Case{"Space", "2014-10-27 19:32:27Z", false},
                     Case{"LowercaseT", "2014-10-27t19:32:27Z", false},
-                    Case{"DateOnly", "2014-10-27", false}, Case{"NoZone", "2014-10-27T19:32:27", false},
-                    Case{"Words", "yesterday", false}, Case{"Empty", "", false},
-                    Case{"Month13", "2014-13-27T19:32:27Z", false},
+                    Case{"LowercaseZ", "2014-10-27T19:32:27z", false},
+                    Case{"EmptyFraction", "2014-10-27T19:32:27.Z", false},
+                    Case{"Second60", "2014-10-27T19:32:60Z", false},
+                    Case{"ShortOffset", "2014-10-27T19:32:27+07", false},
+                    Case{"DateOnly", "2014-10-27", false},
+                    Case{"NoZone", "2014-10-27T19:32:27", false}, Case{"Words", "yesterday", false},
+                    Case{"Empty", "", false}, Case{"Month13", "2014-13-27T19:32:27Z", false},
                     Case{"Hour25", "2014-10-27T25:32:27Z", false},
                     Case{"February30", "2015-02-30T00:00:00Z", false},
                     Case{"NotLeapYear", "2015-02-29T00:00:00Z", false},
@@ -440,10 +449,10 @@ INSTANTIATE_TEST_SUITE_P(
                     Case{"V6Doc", "2001:db8::1", true}, Case{"V4Mapped", "::ffff:10.0.0.1", true},
                     Case{"Words", "not-an-ip", false}, Case{"Empty", "", false},
                     Case{"V4Octet256", "256.0.0.1", false}, Case{"V4ThreeParts", "10.0.0", false},
-                    Case{"V4FiveParts", "10.0.0.1.2", false},
-                    Case{"V6TwoGaps", "1::2::3", false},
-                    Case{"TrailingSpace", "10.0.0.1 ", false},
-                    Case{"Hostname", "localhost", false}, Case{"Cidr", "10.0.0.0/8", false}),
+                    Case{"V4FiveParts", "10.0.0.1.2", false}, Case{"V6TwoGaps", "1::2::3", false},
+                    Case{"TrailingSpace", "10.0.0.1 ", false}, Case{"Hostname", "localhost", false},
+                    Case{"Cidr", "10.0.0.0/8", false}, Case{"V4LeadingZero", "010.0.0.1", false},
+                    Case{"V6Zone", "fe80::1%eth0", false}),
     case_name<Case>);
 
 // --- os/arch ---------------------------------------------------------------------------------
@@ -452,6 +461,10 @@ struct OsArchCase {
   std::optional<std::string> os, arch;
   bool valid;
 };
+
+void PrintTo(const OsArchCase& c, std::ostream* os) {
+  *os << (c.os ? *c.os : "(none)") << "/" << (c.arch ? *c.arch : "(none)");
+}
 
 class OsArchTest : public testing::TestWithParam<OsArchCase> {};
 

@@ -51,7 +51,7 @@ Result<Volume> decode_volume(const Reader& r) {
     return v;
   }
   if (source) return source->fail("is not allowed on an empty volume");
-  if (v.recursive) return r.fail("recursive is only allowed on a host volume");
+  if (v.recursive) return r.fail_member("recursive", "is only allowed on a host volume");
   v.mode = "0755";
   if (mode) {
     auto s = mode->string();
@@ -159,10 +159,11 @@ Result<RuntimeApp> decode_runtime_app(const Reader& r, const std::set<std::strin
       // The reference code checks neither rule; a mount of nothing, or two mounts on one
       // target, can only be mistakes.
       if (!m->app_volume && volumes.count(m->volume.str()) == 0) {
-        return mounts->at(i).fail("volume \"" + m->volume.str() + "\" is not defined in volumes");
+        return mounts->at(i).fail_member(
+            "volume", "volume \"" + m->volume.str() + "\" is not defined in volumes");
       }
       if (!paths.insert(m->path).second) {
-        return mounts->at(i).fail("another mount already uses path \"" + m->path + "\"");
+        return mounts->at(i).fail_member("path", "another mount already uses path \"" + m->path + "\"");
       }
       app.mounts.push_back(std::move(*m));
     }
@@ -220,7 +221,7 @@ Result<PodManifest> decode_document(const Json& doc) {
       auto v = detail::decode_volume(volumes->at(i));
       if (!v) return std::move(v).error();
       if (!volume_names.insert(v->name.str()).second) {
-        return volumes->at(i).fail("duplicate volume name \"" + v->name.str() + "\"");
+        return volumes->at(i).fail_member("name", "duplicate volume name \"" + v->name.str() + "\"");
       }
       m.volumes.push_back(std::move(*v));
     }
@@ -232,7 +233,7 @@ Result<PodManifest> decode_document(const Json& doc) {
       auto app = decode_runtime_app(apps->at(i), volume_names);
       if (!app) return std::move(app).error();
       if (!names.insert(app->name.str()).second) {
-        return apps->at(i).fail("duplicate app name \"" + app->name.str() + "\"");
+        return apps->at(i).fail_member("name", "duplicate app name \"" + app->name.str() + "\"");
       }
       m.apps.push_back(std::move(*app));
     }
@@ -250,7 +251,7 @@ Result<PodManifest> decode_document(const Json& doc) {
       auto p = decode_exposed_port(ports->at(i));
       if (!p) return std::move(p).error();
       if (!names.insert(p->name.str()).second) {
-        return ports->at(i).fail("duplicate port name \"" + p->name.str() + "\"");
+        return ports->at(i).fail_member("name", "duplicate port name \"" + p->name.str() + "\"");
       }
       m.ports.push_back(std::move(*p));
     }

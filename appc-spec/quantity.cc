@@ -1,6 +1,8 @@
 #include "appc-spec/quantity.h"
 
 #include <array>
+#include <cmath>
+#include <string>
 #include <limits>
 #include <utility>
 
@@ -144,10 +146,24 @@ int64_t Quantity::ceil_scaled(int extra_pow10) const {
 }
 
 int Quantity::compare(const Quantity& o) const {
-  // Nano units are the finest any suffix reaches, so this compares exactly within int64 range.
-  int64_t a = ceil_scaled(9);
-  int64_t b = o.ceil_scaled(9);
+  // Nano units are the finest any suffix reaches, so this is exact up to about 9.2 G base units;
+  // beyond that whole units are exact up to 9.2 E, and past those only huge values remain,
+  // where a floating-point comparison is close enough.
+  for (int scale : {9, 0}) {
+    int64_t a = ceil_scaled(scale);
+    int64_t b = o.ceil_scaled(scale);
+    bool saturated = (a == kMax || a == kMin) && a == b;
+    if (!saturated) return a < b ? -1 : (a > b ? 1 : 0);
+  }
+  long double a = approximate();
+  long double b = o.approximate();
   return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+long double Quantity::approximate() const {
+  long double v = std::stold(digits_);
+  v *= std::pow(10.0L, exp10_) * std::pow(2.0L, exp2_);
+  return negative_ ? -v : v;
 }
 
 }  // namespace appc

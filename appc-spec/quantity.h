@@ -28,6 +28,7 @@ class Quantity {
  private:
   Quantity() = default;
   int64_t ceil_scaled(int extra_pow10) const;
+  long double approximate() const;
 
   std::string text_;
   bool negative_ = false;

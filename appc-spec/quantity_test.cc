@@ -42,6 +42,8 @@ std::string value_case_name(const testing::TestParamInfo<ValueCase>& info) {
   return test_name(info.param.text);
 }
 
+void PrintTo(const ValueCase& c, std::ostream* os) { *os << c.text; }
+
 class QuantityValueTest : public testing::TestWithParam<ValueCase> {};
 
 TEST_P(QuantityValueTest, ParsesAndScales) {
@@ -79,14 +81,13 @@ INSTANTIATE_TEST_SUITE_P(
         ValueCase{"1Pi", 1125899906842624, 1125899906842624000},
         ValueCase{"1Ei", 1152921504606846976, kMax},
         // Exponents.
-        ValueCase{"1e3", 1000, 1000000}, ValueCase{"1.5e3", 1500, 1500000},
-        ValueCase{"1e-3", 1, 1}, ValueCase{"2e0", 2, 2000},
+        ValueCase{"1e3", 1000, 1000000}, ValueCase{"1.5e3", 1500, 1500000}, ValueCase{"1e-3", 1, 1},
+        ValueCase{"2e0", 2, 2000},
         // Negative values parse (the resource isolators reject them, not the grammar).
         ValueCase{"-1", -1, -1000, true}, ValueCase{"-1Ki", -1024, -1024000, true},
         // Saturation at the int64 bounds.
         ValueCase{"8Ei", kMax, kMax}, ValueCase{"100Ei", kMax, kMax},
-        ValueCase{"12345678901234567890", kMax, kMax},
-        ValueCase{"-100Ei", kMin, kMin, true}),
+        ValueCase{"12345678901234567890", kMax, kMax}, ValueCase{"-100Ei", kMin, kMin, true}),
     value_case_name);
 
 std::string invalid_case_name(const testing::TestParamInfo<std::string>& info) {
@@ -100,13 +101,12 @@ TEST_P(QuantityInvalidTest, Rejected) {
   EXPECT_FALSE(q) << "\"" << GetParam() << "\" parsed as " << q->str();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Grammar, QuantityInvalidTest,
-    testing::Values("", "1K",  // the spec text's K; the Go parser rejects it
-                    "1GB", "1KiB", "1ki", "1mi", "1i", "1b", "abc", "k", "Ki", "m", ".", "1 k",
-                    " 1", "1 ", "1.2.3", "1e", "1e3k", "--1", "+-1", "0x10", "1,5", "m1",
-                    "1Gi1", "1/2"),
-    invalid_case_name);
+INSTANTIATE_TEST_SUITE_P(Grammar, QuantityInvalidTest,
+                         testing::Values("", "1K",  // the spec text's K; the Go parser rejects it
+                                         "1GB", "1KiB", "1ki", "1mi", "1i", "1b", "abc", "k", "Ki",
+                                         "m", ".", "1 k", " 1", "1 ", "1.2.3", "1e", "1e3k", "--1",
+                                         "+-1", "0x10", "1,5", "m1", "1Gi1", "1/2"),
+                         invalid_case_name);
 
 struct CompareCase {
   std::string a, b;
@@ -116,6 +116,8 @@ struct CompareCase {
 std::string compare_case_name(const testing::TestParamInfo<CompareCase>& info) {
   return test_name(info.param.a) + "_vs_" + test_name(info.param.b);
 }
+
+void PrintTo(const CompareCase& c, std::ostream* os) { *os << c.a << " vs " << c.b; }
 
 class QuantityCompareTest : public testing::TestWithParam<CompareCase> {};
 
@@ -138,8 +140,31 @@ INSTANTIATE_TEST_SUITE_P(
                     CompareCase{"1e3", "1k", 0}, CompareCase{"-1", "0", -1},
                     CompareCase{"2Gi", "1.5Gi", 1}, CompareCase{"1.5Gi", "1536Mi", 0},
                     CompareCase{"1001m", "1", 1}, CompareCase{"100Ei", "8Ei", 1},
+                    // Values past int64 nano units (about 9.2 G) still compare exactly.
+                    CompareCase{"20Gi", "10Gi", 1}, CompareCase{"2Ti", "1Ti", 1},
+                    CompareCase{"10G", "10000000000", 0}, CompareCase{"1E", "1Ei", -1},
                     CompareCase{"1n", "0", 1}),
     compare_case_name);
+
+// Rocket's limits on untrusted input: at most 60 digits, exponents within +-100.
+TEST(Quantity, SizeLimits) {
+  const std::string digits60(60, '9');
+  auto big = Quantity::parse(digits60);
+  ASSERT_TRUE(big) << big.error().text();
+  EXPECT_EQ(big->value(), kMax);
+  EXPECT_FALSE(Quantity::parse(digits60 + "9"));
+  EXPECT_FALSE(Quantity::parse("0." + digits60 + "9"));
+  auto e100 = Quantity::parse("1e100");
+  ASSERT_TRUE(e100) << e100.error().text();
+  EXPECT_EQ(e100->value(), kMax);
+  auto e_100 = Quantity::parse("1e-100");
+  ASSERT_TRUE(e_100) << e_100.error().text();
+  EXPECT_EQ(e_100->value(), 1);
+  EXPECT_EQ(e_100->milli_value(), 1);
+  EXPECT_FALSE(Quantity::parse("1e101"));
+  EXPECT_FALSE(Quantity::parse("1e-101"));
+  EXPECT_FALSE(Quantity::parse("1e99999999999999999999"));
+}
 
 TEST(Quantity, EqualityComparesTheText) {
   auto a = Quantity::parse("1Ki");

@@ -231,7 +231,7 @@ Result<Labels> decode_labels(const std::optional<Reader>& r) {
   for (size_t i = 0; i < items->size(); ++i) {
     auto& item = (*items)[i];
     if (item.name.str() == "name") {
-      return r->at(i).fail("\"name\" is not allowed as a label (it is the image's own field)");
+      return r->at(i).fail_member("name", "\"name\" is not allowed as a label (it is the image's own field)");
     }
     out.push_back({std::move(item.name), std::move(item.value)});
   }
@@ -260,7 +260,7 @@ Result<Annotations> decode_annotations(const std::optional<Reader>& r) {
     } else if (name == "homepage" || name == "documentation") {
       st = check_http_url(item.value);
     }
-    if (!st) return r->at(i).fail(st.error());
+    if (!st) return r->at(i).fail_member("value", st.error().message());
     out.push_back({std::move(item.name), std::move(item.value)});
   }
   return out;
@@ -343,7 +343,7 @@ Result<App> decode_app(const Reader& r) {
       auto p = decode_port(ports->at(i));
       if (!p) return std::move(p).error();
       if (!seen.insert(p->name.str()).second) {
-        return ports->at(i).fail("duplicate port name \"" + p->name.str() + "\"");
+        return ports->at(i).fail_member("name", "duplicate port name \"" + p->name.str() + "\"");
       }
       app.ports.push_back(std::move(*p));
     }
@@ -377,11 +377,9 @@ Json encode_port(const Port& p) {
 }
 
 Json encode_app(const App& app) {
+  // The field order of the reference implementation's types.App, so output reads like rkt's.
   Json j = Json::object();
   if (!app.exec.empty()) j["exec"] = app.exec;
-  j["user"] = app.user;
-  j["group"] = app.group;
-  if (!app.supplementary_gids.empty()) j["supplementaryGIDs"] = app.supplementary_gids;
   if (!app.event_handlers.empty()) {
     Json handlers = Json::array();
     for (const auto& h : app.event_handlers) {
@@ -389,13 +387,11 @@ Json encode_app(const App& app) {
     }
     j["eventHandlers"] = std::move(handlers);
   }
+  j["user"] = app.user;
+  j["group"] = app.group;
+  if (!app.supplementary_gids.empty()) j["supplementaryGIDs"] = app.supplementary_gids;
   if (!app.working_directory.empty()) j["workingDirectory"] = app.working_directory;
   if (!app.environment.empty()) j["environment"] = encode_environment(app.environment);
-  if (!app.isolators.empty()) {
-    Json isolators = Json::array();
-    for (const auto& iso : app.isolators) isolators.push_back(encode_isolator(iso));
-    j["isolators"] = std::move(isolators);
-  }
   if (!app.mount_points.empty()) {
     Json mps = Json::array();
     for (const auto& mp : app.mount_points) {
@@ -407,6 +403,11 @@ Json encode_app(const App& app) {
     Json ports = Json::array();
     for (const auto& p : app.ports) ports.push_back(encode_port(p));
     j["ports"] = std::move(ports);
+  }
+  if (!app.isolators.empty()) {
+    Json isolators = Json::array();
+    for (const auto& iso : app.isolators) isolators.push_back(encode_isolator(iso));
+    j["isolators"] = std::move(isolators);
   }
   if (!app.user_annotations.empty()) j["userAnnotations"] = app.user_annotations;
   if (!app.user_labels.empty()) j["userLabels"] = app.user_labels;
