@@ -1,8 +1,9 @@
+#include "oslayer/error.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
 
-#include "oslayer/error.h"
 #include "oslayer/result.h"
 
 namespace oslayer {

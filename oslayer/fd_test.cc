@@ -1,3 +1,5 @@
+#include "oslayer/fd.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "oslayer/atomic_file.h"
-#include "oslayer/fd.h"
 #include "oslayer/flock.h"
 
 namespace oslayer {

@@ -1,0 +1,78 @@
+#include "stage0/store/store.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "oslayer/log.h"
+
+namespace stage0::store {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// The layout under cas/. Directories are created on open so every later step can rely on them.
+constexpr const char* kDirs[] = {"blob", "blob/sha512", "tmp", "tree", "treelocks", "db"};
+
+}  // namespace
+
+std::string blob_path(const std::string& id) {
+  // The two-character fan-out keeps directories small, as rkt's diskv store did.
+  return "blob/sha512/" + id.substr(7, 2) + "/" + id;
+}
+
+oslayer::Result<Store> Store::open(const std::string& data_dir) {
+  auto fail = [&](oslayer::Error e) { return std::move(e).context("opening the image store"); };
+  if (auto st = oslayer::make_dirs(AT_FDCWD, data_dir + "/cas", 0755); !st) {
+    return fail(std::move(st).error());
+  }
+  std::string cas_path = data_dir + "/cas";
+  auto cas = oslayer::open_path(cas_path, O_RDONLY | O_DIRECTORY);
+  if (!cas) return fail(std::move(cas).error());
+  for (const char* d : kDirs) {
+    if (::mkdirat(cas->get(), d, 0755) < 0 && errno != EEXIST) {
+      return fail(oslayer::Error::sys(errno, "creating " + cas_path + "/" + d));
+    }
+  }
+  // Shared by every store user; an exclusive holder (a future schema migration) waits for all.
+  auto lock =
+      oslayer::lock_path(cas->get(), "lock", oslayer::LockMode::kShared, oslayer::LockWait::kBlock);
+  if (!lock) return fail(std::move(lock).error());
+  auto db = Db::open(cas_path + "/db/index.sqlite3");
+  if (!db) return fail(std::move(db).error());
+  Store store(std::move(cas_path), std::move(*cas), std::move(*lock), std::move(*db));
+  if (auto st = store.migrate(); !st) return fail(std::move(st).error());
+  return store;
+}
+
+oslayer::Status Store::migrate() {
+  auto tx = Transaction::begin(db_);
+  if (!tx) return std::move(tx).error();
+  auto st = db_.exec(
+      "CREATE TABLE IF NOT EXISTS version (version INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS images ("
+      "  id TEXT PRIMARY KEY, name TEXT NOT NULL, labels TEXT NOT NULL,"
+      "  import_time INTEGER NOT NULL, last_used INTEGER NOT NULL, size INTEGER NOT NULL,"
+      "  manifest TEXT NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS images_by_name ON images(name);"
+      "CREATE TABLE IF NOT EXISTS remotes ("
+      "  aci_url TEXT PRIMARY KEY, sig_url TEXT NOT NULL, etag TEXT NOT NULL,"
+      "  image_id TEXT NOT NULL, max_age INTEGER NOT NULL, download_time INTEGER NOT NULL);");
+  if (!st) return st;
+  auto q = db_.prepare("SELECT version FROM version");
+  if (!q) return std::move(q).error();
+  auto row = q->step();
+  if (!row) return std::move(row).error();
+  if (!*row) {
+    auto ins = db_.prepare("INSERT INTO version (version) VALUES (?)");
+    if (!ins) return std::move(ins).error();
+    if (auto r = ins->bind(1, int64_t{kSchemaVersion}).run(); !r) return r;
+  } else if (q->integer(0) > kSchemaVersion) {
+    return oslayer::Error::msg("the image index has schema version " +
+                               std::to_string(q->integer(0)) + ", newer than this rkt's " +
+                               std::to_string(kSchemaVersion));
+  }
+  return tx->commit();
+}
+
+}  // namespace stage0::store
