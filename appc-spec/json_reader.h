@@ -3,14 +3,13 @@
 // Every value carries its path so that an error says where it is ("apps[1].app.exec[0]").
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <map>
-#include <vector>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "oslayer/result.h"
 

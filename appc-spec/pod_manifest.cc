@@ -163,7 +163,8 @@ Result<RuntimeApp> decode_runtime_app(const Reader& r, const std::set<std::strin
             "volume", "volume \"" + m->volume.str() + "\" is not defined in volumes");
       }
       if (!paths.insert(m->path).second) {
-        return mounts->at(i).fail_member("path", "another mount already uses path \"" + m->path + "\"");
+        return mounts->at(i).fail_member("path",
+                                         "another mount already uses path \"" + m->path + "\"");
       }
       app.mounts.push_back(std::move(*m));
     }
@@ -221,7 +222,8 @@ Result<PodManifest> decode_document(const Json& doc) {
       auto v = detail::decode_volume(volumes->at(i));
       if (!v) return std::move(v).error();
       if (!volume_names.insert(v->name.str()).second) {
-        return volumes->at(i).fail_member("name", "duplicate volume name \"" + v->name.str() + "\"");
+        return volumes->at(i).fail_member("name",
+                                          "duplicate volume name \"" + v->name.str() + "\"");
       }
       m.volumes.push_back(std::move(*v));
     }

@@ -15,11 +15,11 @@ enum class VolumeKind { kHost, kEmpty };
 struct Volume {
   AcName name;
   VolumeKind kind = VolumeKind::kEmpty;
-  std::string source;                 // host: an absolute path; empty: unset
-  std::optional<bool> read_only;      // unset: false
-  std::optional<bool> recursive;      // host only; unset: recursive
-  std::optional<std::string> mode;    // empty only; filled with "0755" when decoded
-  std::optional<int64_t> uid, gid;    // empty only; filled with 0 when decoded
+  std::string source;               // host: an absolute path; empty: unset
+  std::optional<bool> read_only;    // unset: false
+  std::optional<bool> recursive;    // host only; unset: recursive
+  std::optional<std::string> mode;  // empty only; filled with "0755" when decoded
+  std::optional<int64_t> uid, gid;  // empty only; filled with 0 when decoded
   bool operator==(const Volume&) const = default;
 };
 

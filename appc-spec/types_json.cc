@@ -231,7 +231,8 @@ Result<Labels> decode_labels(const std::optional<Reader>& r) {
   for (size_t i = 0; i < items->size(); ++i) {
     auto& item = (*items)[i];
     if (item.name.str() == "name") {
-      return r->at(i).fail_member("name", "\"name\" is not allowed as a label (it is the image's own field)");
+      return r->at(i).fail_member(
+          "name", "\"name\" is not allowed as a label (it is the image's own field)");
     }
     out.push_back({std::move(item.name), std::move(item.value)});
   }
