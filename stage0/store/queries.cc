@@ -56,21 +56,29 @@ oslayer::Result<std::vector<ImageRecord>> Store::list() {
 }
 
 oslayer::Result<ImageRecord> Store::find_by_id(std::string_view id_or_prefix) {
-  auto all = list();
-  if (!all) return std::move(all).error();
+  // A range on the primary key: only the matching rows are read, however large the store.
+  // '~' sorts after every hex digit, so [prefix, prefix~) holds exactly the IDs it starts.
+  auto q = db_.prepare(std::string(kColumns) + " WHERE id >= ? AND id < ? ORDER BY id LIMIT 2");
+  if (!q) return std::move(q).error();
+  q->bind(1, id_or_prefix).bind(2, std::string(id_or_prefix) + "~");
   std::vector<ImageRecord> hits;
-  for (auto& r : *all) {
-    if (r.id.compare(0, id_or_prefix.size(), id_or_prefix) == 0) hits.push_back(std::move(r));
-  }
-  if (hits.empty()) {
-    return oslayer::Error::msg("no image with ID \"" + std::string(id_or_prefix) +
-                               "\" in the store");
+  for (;;) {
+    auto row = q->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    hits.push_back(read_row(*q));
   }
   if (hits.size() > 1) {
-    std::string ids;
-    for (const auto& h : hits) ids += " " + h.id.substr(0, 19);
-    return oslayer::Error::msg("image ID \"" + std::string(id_or_prefix) +
-                               "\" is ambiguous:" + ids);
+    return oslayer::Error::msg("image ID \"" + std::string(id_or_prefix) + "\" is ambiguous: " +
+                               hits[0].id.substr(0, 19) + " " + hits[1].id.substr(0, 19) + "...");
+  }
+  // As in list(): a row whose blob is gone does not name a usable image.
+  struct stat st {};
+  if (hits.empty() ||
+      ::fstatat(cas_.get(), blob_path(hits[0].id).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG(st.st_mode)) {
+    return oslayer::Error::msg("no image with ID \"" + std::string(id_or_prefix) +
+                               "\" in the store");
   }
   return std::move(hits.front());
 }
