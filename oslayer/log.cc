@@ -2,12 +2,13 @@
 
 #include <sys/stat.h>
 #include <syslog.h>
-#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "oslayer/journal_send.h"
 
 namespace oslayer {
 namespace {
@@ -65,10 +66,7 @@ void log(LogLevel level, std::string_view message) {
   const LogState& s = state();
   if (level == LogLevel::kDebug && !s.debug) return;
   if (s.journal) {
-    int r = sd_journal_send("MESSAGE=%.*s", static_cast<int>(message.size()), message.data(),
-                            "PRIORITY=%i", syslog_priority(level), "SYSLOG_IDENTIFIER=%s",
-                            s.tag.c_str(), nullptr);
-    if (r >= 0) return;
+    if (journal_send(s.tag, syslog_priority(level), message)) return;
     // The journal went away: fall through to stderr rather than lose the message.
   }
   std::string line = s.tag + ": ";
