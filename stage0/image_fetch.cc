@@ -159,10 +159,45 @@ Result<std::string> read_signature_file(const std::string& path) {
   return oslayer::read_file(path, kMaxSignatureSize).context("reading signature " + path);
 }
 
+// The file's identity as the store's local-file cache keys it.
+store::LocalFileRecord local_file_of(const struct stat& st) {
+  constexpr int64_t kNs = 1000000000;
+  return store::LocalFileRecord{static_cast<uint64_t>(st.st_dev),
+                                static_cast<uint64_t>(st.st_ino),
+                                static_cast<uint64_t>(st.st_size),
+                                st.st_mtim.tv_sec * kNs + st.st_mtim.tv_nsec,
+                                st.st_ctim.tv_sec * kNs + st.st_ctim.tv_nsec,
+                                {}};
+}
+
+// A file imported before and unchanged since (store::LocalFileRecord): its bytes are not read
+// into the store again, but its signature is checked again, over the file as it is now and
+// against the trust store as it is now, and the tree is rendered again if it was removed.
+Result<std::string> reuse_import(store::Store& store, const GlobalConfig& global,
+                                 const ImageRef& ref, int aci_fd, const Source& source,
+                                 const store::ImageRecord& rec, const FetchOptions& options,
+                                 int depth) {
+  auto manifest = appc::decode_image_manifest(rec.manifest);
+  if (!manifest) return std::move(manifest).error().context("reading the manifest of " + rec.id);
+  if (auto st = check_requested(ref, *manifest); !st) return std::move(st).error();
+  if (auto st = check_signature(global, *manifest, aci_fd, source); !st) {
+    return std::move(st).error();
+  }
+  auto tree = store::render_tree(store, rec.id, dependency_resolver(store, global, options, depth));
+  if (!tree) return std::move(tree).error();
+  if (auto st = store.touch(rec.id); !st) return std::move(st).error();
+  return rec.id;
+}
+
 Result<std::string> fetch_file(store::Store& store, const GlobalConfig& global, const ImageRef& ref,
                                const FetchOptions& options, int depth) {
+  // Before the file is read: a change made while it is read then shows as a newer ctime.
+  const int64_t start_ns = now_ns();
   auto fd = oslayer::open_path(ref.location, O_RDONLY);
   if (!fd) return std::move(fd).error();
+  struct stat st {};
+  if (::fstat(fd->get(), &st) < 0) return Error::sys(errno, "stat " + ref.location);
+  store::LocalFileRecord file = local_file_of(st);
   Source source{ref.location, {}};
   std::string sig_path =
       options.signature_file.empty() ? ref.location + ".asc" : options.signature_file;
@@ -172,7 +207,26 @@ Result<std::string> fetch_file(store::Store& store, const GlobalConfig& global, 
     if (!sig) return std::move(sig).error();
     source.signature = std::move(*sig);
   }
-  return import_verified(store, global, ref, fd->get(), source, options, depth);
+  auto known = store.find_local_file(file);
+  if (!known) return std::move(known).error();
+  if (*known) {
+    if (auto rec = store.find_by_id(**known)) {
+      oslayer::log_debug("image: " + ref.location + " is unchanged since its import as " + rec->id +
+                         "; checking its signature only");
+      return reuse_import(store, global, ref, fd->get(), source, *rec, options, depth);
+    }
+  }
+  auto id = import_verified(store, global, ref, fd->get(), source, options, depth);
+  if (!id) return id;
+  // File times are coarse (a clock tick): a file changed within a second of our reading it
+  // could keep the ctime we saw, so only older files are remembered (git's "racy" rule).
+  constexpr int64_t kRacyNs = 1000000000;
+  if (file.ctime_ns < start_ns - kRacyNs) {
+    file.image_id = *id;
+    // The record only saves time on the next fetch: failing to write it loses nothing else.
+    (void)store.save_local_file(file);
+  }
+  return id;
 }
 
 // Downloads `url` into an unnamed temp file in the store, honouring the remote cache.

@@ -62,6 +62,21 @@ id=$(cat "$T/out")
 expected="sha512-$(gzip -dc "$T/busybox.aci" | sha512sum | cut -d' ' -f1)"
 [ "$id" = "$expected" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL id $id != $expected"; }
 
+# A repeat fetch of the unchanged file reuses the stored image, but checks its signature again
+# against the trust store as it is now; a file changed since is read again.
+sleep 1.1  # a file changed within the last second is not remembered (file times are coarse)
+check refetch-first 0 rkt fetch "$T/busybox.aci"
+check refetch-same 0 rkt --debug fetch --full "$T/busybox.aci"
+[ "$(cat "$T/out")" = "$id" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL refetch id"; }
+contains refetch-reused "$T/err" "is unchanged since its import"
+contains refetch-verified "$T/err" "signature verified"
+mv "$T/etc" "$T/etc.saved"
+check refetch-untrusted 254 rkt fetch "$T/busybox.aci"
+mv "$T/etc.saved" "$T/etc"
+touch "$T/busybox.aci"
+check refetch-changed 0 rkt --debug fetch "$T/busybox.aci"
+grep -qF "is unchanged since its import" "$T/err" && { fail=$((fail + 1)); echo "FAIL refetch-changed reused"; } || pass=$((pass + 1))
+
 # A signature over another file.
 echo other > "$T/other-file"
 gpg --batch --quiet --armor --detach-sign --output "$T/other-file.asc" "$T/other-file"

@@ -126,6 +126,9 @@ oslayer::Status Store::remove(const std::string& id) {
   auto r = db_.prepare("DELETE FROM remotes WHERE image_id = ?");
   if (!r) return std::move(r).error();
   if (auto st = r->bind(1, id).run(); !st) return st;
+  auto l = db_.prepare("DELETE FROM local_files WHERE image_id = ?");
+  if (!l) return std::move(l).error();
+  if (auto st = l->bind(1, id).run(); !st) return st;
   if (::unlinkat(cas_.get(), blob_path(id).c_str(), 0) < 0 && errno != ENOENT) {
     return oslayer::Error::sys(errno, "removing the blob of " + id);
   }
@@ -156,6 +159,36 @@ oslayer::Status Store::save_remote(const RemoteRecord& r) {
       .bind(4, r.image_id)
       .bind(5, r.max_age_s)
       .bind(6, r.download_time_ns)
+      .run();
+}
+
+oslayer::Result<std::optional<std::string>> Store::find_local_file(const LocalFileRecord& f) {
+  auto q = db_.prepare(
+      "SELECT image_id FROM local_files "
+      "WHERE dev = ? AND ino = ? AND size = ? AND mtime = ? AND ctime = ?");
+  if (!q) return std::move(q).error();
+  q->bind(1, static_cast<int64_t>(f.dev))
+      .bind(2, static_cast<int64_t>(f.ino))
+      .bind(3, static_cast<int64_t>(f.size))
+      .bind(4, f.mtime_ns)
+      .bind(5, f.ctime_ns);
+  auto row = q->step();
+  if (!row) return std::move(row).error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(q->text(0));
+}
+
+oslayer::Status Store::save_local_file(const LocalFileRecord& f) {
+  auto q = db_.prepare(
+      "INSERT OR REPLACE INTO local_files (dev, ino, size, mtime, ctime, image_id) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!q) return std::move(q).error();
+  return q->bind(1, static_cast<int64_t>(f.dev))
+      .bind(2, static_cast<int64_t>(f.ino))
+      .bind(3, static_cast<int64_t>(f.size))
+      .bind(4, f.mtime_ns)
+      .bind(5, f.ctime_ns)
+      .bind(6, f.image_id)
       .run();
 }
 

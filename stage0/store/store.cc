@@ -57,7 +57,13 @@ oslayer::Status Store::migrate() {
       "CREATE INDEX IF NOT EXISTS images_by_name ON images(name);"
       "CREATE TABLE IF NOT EXISTS remotes ("
       "  aci_url TEXT PRIMARY KEY, sig_url TEXT NOT NULL, etag TEXT NOT NULL,"
-      "  image_id TEXT NOT NULL, max_age INTEGER NOT NULL, download_time INTEGER NOT NULL);");
+      "  image_id TEXT NOT NULL, max_age INTEGER NOT NULL, download_time INTEGER NOT NULL);"
+      // Added without a version bump: an older rkt ignores the table, and its row removal
+      // (image rm) leaves rows whose image is gone, which find_local_file's callers check.
+      "CREATE TABLE IF NOT EXISTS local_files ("
+      "  dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,"
+      "  mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, image_id TEXT NOT NULL,"
+      "  PRIMARY KEY (dev, ino));");
   if (!st) return st;
   auto q = db_.prepare("SELECT version FROM version");
   if (!q) return std::move(q).error();

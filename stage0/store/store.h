@@ -40,6 +40,18 @@ struct RemoteRecord {
   int64_t download_time_ns = 0;
 };
 
+// A local file as an earlier import saw it. A file that still has the same device, inode, size,
+// mtime and ctime has not been written, replaced or truncated since (each of these moves its
+// ctime, which no caller can set), so its image ID is known without reading it again.
+struct LocalFileRecord {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  std::string image_id;
+};
+
 // An image decompressed into the store's temp dir and hashed, not yet visible. Dropping it
 // removes the temp file; Store::commit makes it an image.
 class PendingImage {
@@ -101,6 +113,10 @@ class Store {
 
   oslayer::Result<std::optional<RemoteRecord>> find_remote(const std::string& aci_url);
   oslayer::Status save_remote(const RemoteRecord& remote);
+
+  // The image imported from a local file that matches `file` in every field but image_id.
+  oslayer::Result<std::optional<std::string>> find_local_file(const LocalFileRecord& file);
+  oslayer::Status save_local_file(const LocalFileRecord& file);
 
   const std::string& cas_dir() const { return cas_path_; }
   int cas_fd() const { return cas_.get(); }

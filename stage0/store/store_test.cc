@@ -216,6 +216,33 @@ TEST_F(StoreTest, RemoteRecordsRoundTrip) {
   EXPECT_FALSE(*missing);
 }
 
+TEST_F(StoreTest, LocalFileRecordMatchesOnlyAnUnchangedFile) {
+  auto rec = import(write_aci(dir_ + "/a.aci", manifest_json("example.com/a"), {{"f", "x"}}));
+  ASSERT_TRUE(rec) << rec.error().text();
+  const LocalFileRecord file{1, 2, 3, 4, 5, rec->id};
+  ASSERT_TRUE(store_->save_local_file(file));
+  auto found = store_->find_local_file(file);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ(**found, rec->id);
+  // Any field that differs is another file, or this one changed: no match.
+  for (int field = 0; field < 5; ++field) {
+    LocalFileRecord changed = file;
+    if (field == 0) changed.dev++;
+    if (field == 1) changed.ino++;
+    if (field == 2) changed.size++;
+    if (field == 3) changed.mtime_ns++;
+    if (field == 4) changed.ctime_ns++;
+    auto miss = store_->find_local_file(changed);
+    ASSERT_TRUE(miss);
+    EXPECT_FALSE(*miss) << "field " << field;
+  }
+  // Removing the image forgets the files it came from.
+  ASSERT_TRUE(store_->remove(rec->id));
+  auto gone = store_->find_local_file(file);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone);
+}
+
 TEST_F(StoreTest, RendersDependenciesInOrderWithWhitelist) {
   auto base = import(write_aci(dir_ + "/base.aci", manifest_json("example.com/base"),
                                {{"etc", "", true},
