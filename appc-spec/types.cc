@@ -1,6 +1,7 @@
 #include "appc-spec/types.h"
 
 #include "appc-spec/codec.h"
+#include "appc-spec/image_manifest.h"
 
 namespace appc {
 
@@ -28,6 +29,17 @@ Status validate_app(const App& app) {
   auto decoded = detail::decode_app(detail::Reader(j, "app"));
   if (!decoded) return std::move(decoded).error();
   return oslayer::ok();
+}
+
+Result<App> decode_app_json(std::string_view json) {
+  auto doc = detail::parse_json(json, kMaxManifestSize);
+  if (!doc) return Error::msg("app " + doc.error().message());
+  return detail::decode_app(detail::Reader(*doc, "app"));
+}
+
+std::string encode_app_json(const App& app) {
+  // Hand-built values may hold invalid UTF-8; replacing it keeps dump() from throwing.
+  return detail::encode_app(app).dump(-1, ' ', false, detail::Json::error_handler_t::replace);
 }
 
 }  // namespace appc

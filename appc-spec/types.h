@@ -85,4 +85,9 @@ struct App {
 // that assembles an App by hand (stage0 applying CLI overrides).
 Status validate_app(const App& app);
 
+// The `app` object on its own: stage1 hands it to stage2 on fd 3 (stage1-interface.md). The
+// decoder applies the same rules as inside a manifest; `json` is capped at kMaxManifestSize.
+Result<App> decode_app_json(std::string_view json);
+std::string encode_app_json(const App& app);
+
 }  // namespace appc
