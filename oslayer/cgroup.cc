@@ -1,0 +1,278 @@
+#include "oslayer/cgroup.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "oslayer/fd.h"
+
+namespace oslayer {
+namespace {
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  for (;;) {
+    size_t next = s.find(sep, pos);
+    out.emplace_back(s.substr(pos, next == std::string_view::npos ? s.npos : next - pos));
+    if (next == std::string_view::npos) return out;
+    pos = next + 1;
+  }
+}
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size()) {
+      auto oct = s.substr(i + 1, 3);
+      if (std::all_of(oct.begin(), oct.end(), [](char c) { return c >= '0' && c <= '7'; })) {
+        out += static_cast<char>((oct[0] - '0') * 64 + (oct[1] - '0') * 8 + (oct[2] - '0'));
+        i += 3;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+struct CgroupMount {
+  std::string root;  // the cgroup path mounted there
+  std::string mount_point;
+  std::set<std::string> options;  // super options: controllers, name=...
+  bool unified = false;
+};
+
+std::vector<CgroupMount> parse_mounts(std::string_view mountinfo) {
+  std::vector<CgroupMount> out;
+  for (const auto& line : split(mountinfo, '\n')) {
+    auto fields = split(line, ' ');
+    auto dash = std::find(fields.begin(), fields.end(), "-");
+    if (fields.size() < 5 || dash == fields.end() || fields.end() - dash < 4) continue;
+    const std::string& fstype = *(dash + 1);
+    if (fstype != "cgroup" && fstype != "cgroup2") continue;
+    CgroupMount m;
+    m.root = unescape(fields[3]);
+    m.mount_point = unescape(fields[4]);
+    m.unified = fstype == "cgroup2";
+    for (auto& o : split(*(dash + 3), ',')) m.options.insert(o);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// The path of `cgroup_path` inside a mount of `root`: "" for the mount's root; nullopt when the
+// process's cgroup is not visible through that mount.
+std::optional<std::string> path_in_mount(const std::string& root, const std::string& cgroup_path) {
+  std::string r = root == "/" ? "" : root;
+  if (cgroup_path.compare(0, r.size(), r) != 0) return std::nullopt;
+  std::string rest = cgroup_path.substr(r.size());
+  if (!rest.empty() && rest[0] != '/') return std::nullopt;
+  while (!rest.empty() && rest[0] == '/') rest.erase(0, 1);
+  return rest;
+}
+
+bool wanted_v1(const std::vector<std::string>& controllers) {
+  for (const auto& c : controllers) {
+    for (auto want : kPodControllers) {
+      if (c == want) return true;
+    }
+  }
+  return false;
+}
+
+std::string join_path(const std::string& a, const std::string& b) {
+  if (b.empty()) return a;
+  if (a.empty() || a.back() == '/') return a + b;
+  return a + "/" + b;
+}
+
+Status write_text(const std::string& path, std::string_view text) {
+  auto fd = open_path(path, O_WRONLY);
+  if (!fd) return std::move(fd).error();
+  return write_all(fd->get(), text).context("writing " + path);
+}
+
+Status copy_cpuset_value(const std::string& parent, const std::string& child,
+                         const std::string& file) {
+  auto value = read_file(join_path(parent, file), 4096);
+  if (!value) return std::move(value).error();
+  return write_text(join_path(child, file), *value);
+}
+
+// Sends SIGKILL to every process of the cgroup `dir` (not below it).
+void kill_processes(const std::string& dir) {
+  // cgroup v2 (5.14+) kills the whole cgroup atomically, fork races included.
+  if (write_text(join_path(dir, "cgroup.kill"), "1")) return;
+  auto procs = read_file(join_path(dir, "cgroup.procs"), 1 << 20);
+  if (!procs) return;
+  for (const auto& line : split(*procs, '\n')) {
+    if (line.empty()) continue;
+    pid_t pid = static_cast<pid_t>(std::strtol(line.c_str(), nullptr, 10));
+    // Our own process must never be in a cgroup we are removing; skip it if misconfigured.
+    if (pid > 0 && pid != ::getpid()) (void)::kill(pid, SIGKILL);
+  }
+}
+
+}  // namespace
+
+Result<CgroupLayout> parse_cgroup_layout(std::string_view mountinfo, std::string_view proc_cgroup) {
+  auto mounts = parse_mounts(mountinfo);
+  CgroupLayout layout;
+  bool have_v1 = false;
+  bool have_unified = false;
+  for (const auto& line : split(proc_cgroup, '\n')) {
+    if (line.empty()) continue;
+    // "hierarchy-id:controller-list:path"; the path may itself contain ':'.
+    auto c1 = line.find(':');
+    auto c2 = c1 == std::string::npos ? c1 : line.find(':', c1 + 1);
+    if (c2 == std::string::npos) return Error::msg("malformed /proc/self/cgroup line: " + line);
+    std::string id = line.substr(0, c1);
+    std::string controllers = line.substr(c1 + 1, c2 - c1 - 1);
+    std::string path = line.substr(c2 + 1);
+    bool unified = id == "0" && controllers.empty();
+    auto names = split(controllers, ',');
+    if (!unified && !wanted_v1(names)) continue;
+    for (const auto& m : mounts) {
+      if (m.unified != unified) continue;
+      if (!unified && !std::all_of(names.begin(), names.end(),
+                                   [&](const std::string& n) { return m.options.count(n) > 0; })) {
+        continue;
+      }
+      auto own = path_in_mount(m.root, path);
+      if (!own) continue;
+      layout.hierarchies.push_back({m.mount_point, controllers, *own, unified});
+      (unified ? have_unified : have_v1) = true;
+      break;
+    }
+  }
+  if (!have_v1 && !have_unified) {
+    return Error::msg("no cgroup hierarchy of this process is mounted");
+  }
+  layout.mode = !have_v1       ? CgroupMode::kUnified
+                : have_unified ? CgroupMode::kHybrid
+                               : CgroupMode::kLegacy;
+  return layout;
+}
+
+Result<CgroupLayout> detect_cgroups() {
+  auto mountinfo = read_file("/proc/self/mountinfo", 16 << 20);
+  if (!mountinfo) return std::move(mountinfo).error().context("detecting cgroups");
+  auto cgroup = read_file("/proc/self/cgroup", 1 << 20);
+  if (!cgroup) return std::move(cgroup).error().context("detecting cgroups");
+  return parse_cgroup_layout(*mountinfo, *cgroup).context("detecting cgroups");
+}
+
+Result<CgroupSet> CgroupSet::create_below(const CgroupLayout& layout, const std::string& name) {
+  std::vector<Dir> parents;
+  for (const auto& h : layout.hierarchies) {
+    parents.push_back(
+        {join_path(h.mount_point, h.own_path), h.mount_point, h.controllers, h.unified});
+  }
+  return CgroupSet(std::move(parents)).create_child(name);
+}
+
+Result<CgroupSet> CgroupSet::create_child(const std::string& name) const {
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
+    return Error::msg("invalid cgroup name \"" + name + "\"");
+  }
+  std::vector<Dir> made;
+  auto undo = [&](Error e) -> Result<CgroupSet> {
+    // Best effort: the error being returned is the one that matters.
+    (void)CgroupSet(made).remove(false);
+    return std::move(e).context("creating cgroup " + name);
+  };
+  for (const auto& parent : dirs_) {
+    Dir d{join_path(parent.path, name), parent.mount_point, parent.controllers, parent.unified};
+    if (::mkdir(d.path.c_str(), 0755) < 0 && errno != EEXIST) {
+      return undo(Error::sys(errno, "creating " + d.path));
+    }
+    made.push_back(d);
+    if (!d.unified && std::ranges::count(split(d.controllers, ','), "cpuset") > 0) {
+      for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+        if (auto s = copy_cpuset_value(parent.path, d.path, file); !s) {
+          return undo(std::move(s).error());
+        }
+      }
+    }
+  }
+  return CgroupSet(std::move(made));
+}
+
+Status CgroupSet::add_process(pid_t pid) const {
+  for (const auto& d : dirs_) {
+    if (auto s = write_text(join_path(d.path, "cgroup.procs"), std::to_string(pid)); !s) {
+      return std::move(s).context("moving process " + std::to_string(pid) + " into cgroup");
+    }
+  }
+  return ok();
+}
+
+Status CgroupSet::remove(bool kill_stragglers) const {
+  Status first;
+  // Every hierarchy is tried even when one fails, so that as much as possible is gone.
+  for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
+    if (auto s = remove_cgroup_tree(it->path, kill_stragglers); !s && first) first = s;
+  }
+  return first;
+}
+
+std::string CgroupSet::relative_path() const {
+  if (dirs_.empty()) return "";
+  const Dir* pick = &dirs_.front();
+  for (const auto& d : dirs_) {
+    if (d.unified) pick = &d;
+  }
+  for (const auto& d : dirs_) {
+    if (d.controllers == "name=systemd") pick = &d;
+  }
+  auto rel = path_in_mount(pick->mount_point, pick->path);
+  return rel ? *rel : pick->path;
+}
+
+Status remove_cgroup_tree(const std::string& dir, bool kill_stragglers) {
+  {
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) {
+      if (errno == ENOENT) return ok();
+      return Error::sys(errno, "opening cgroup " + dir);
+    }
+    std::vector<std::string> children;
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (e->d_type == DT_DIR && n != "." && n != "..") children.push_back(n);
+    }
+    ::closedir(d);
+    for (const auto& c : children) {
+      if (auto s = remove_cgroup_tree(join_path(dir, c), kill_stragglers); !s) return s;
+    }
+  }
+  // Processes that just exited linger until their parent reaps them; give them a moment
+  // (up to 5 s) before calling the cgroup busy.
+  for (int attempt = 0;; ++attempt) {
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return ok();
+    if (errno != EBUSY || attempt >= 500) return Error::sys(errno, "removing cgroup " + dir);
+    if (kill_stragglers) kill_processes(dir);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+bool is_cgroup_dir(const std::string& path) {
+  struct statfs st {};
+  if (::statfs(path.c_str(), &st) < 0) return false;
+  return st.f_type == CGROUP_SUPER_MAGIC || st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+}  // namespace oslayer

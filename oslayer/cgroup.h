@@ -1,0 +1,90 @@
+// Control groups on cgroup v1 ("legacy"), hybrid (v1 controllers plus a unified cgroup2 tree)
+// and v2-only hosts. A pod's cgroup is made below the cgroup of the process that creates it, in
+// every hierarchy that process belongs to, so Rocket never needs the hierarchy root and works
+// from inside a systemd unit, a user slice or another container.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "oslayer/result.h"
+
+namespace oslayer {
+
+enum class CgroupMode {
+  kLegacy,   // v1 controllers only
+  kHybrid,   // v1 controllers plus a cgroup2 tree without controllers
+  kUnified,  // cgroup2 only
+};
+
+// One hierarchy the process is in: where it is mounted and where the process sits in it.
+struct CgroupHierarchy {
+  std::string mount_point;  // e.g. /sys/fs/cgroup/memory
+  std::string controllers;  // "memory", "cpu,cpuacct", "name=systemd"; "" for cgroup2
+  std::string own_path;     // the process's cgroup, relative to the mount ("" = the mount root)
+  bool unified = false;
+  bool operator==(const CgroupHierarchy&) const = default;
+};
+
+struct CgroupLayout {
+  CgroupMode mode = CgroupMode::kUnified;
+  std::vector<CgroupHierarchy> hierarchies;
+};
+
+// The v1 controllers a pod gets a cgroup in (others, such as net_cls or perf_event, are left to
+// the host).
+inline constexpr std::string_view kPodControllers[] = {
+    "cpu", "cpuacct", "memory", "pids", "blkio", "devices", "freezer", "cpuset", "name=systemd"};
+
+// Pure: the layout from the text of /proc/self/mountinfo and /proc/self/cgroup.
+Result<CgroupLayout> parse_cgroup_layout(std::string_view mountinfo, std::string_view proc_cgroup);
+// Reads both files of the calling process.
+Result<CgroupLayout> detect_cgroups();
+
+// One cgroup, as a directory in each hierarchy. Not removed when dropped: a pod's cgroups must
+// outlive the process that made them when it is killed, so removal is explicit (remove()).
+class CgroupSet {
+ public:
+  // One hierarchy's directory of this cgroup.
+  struct Dir {
+    std::string path;         // absolute
+    std::string mount_point;  // of its hierarchy
+    std::string controllers;  // as in CgroupHierarchy
+    bool unified = false;
+  };
+
+  CgroupSet() = default;
+  explicit CgroupSet(std::vector<Dir> dirs) : dirs_(std::move(dirs)) {}
+
+  // mkdir <mount>/<own path>/<name> in every hierarchy of `layout` (v1: only kPodControllers).
+  // An existing directory is reused. In cpuset, cpuset.cpus and cpuset.mems are copied from the
+  // parent, which v1 requires before a process may join.
+  static Result<CgroupSet> create_below(const CgroupLayout& layout, const std::string& name);
+  // A child cgroup `name` in every directory of this set.
+  Result<CgroupSet> create_child(const std::string& name) const;
+  // Moves `pid` (0: the caller) into this cgroup in every hierarchy.
+  Status add_process(pid_t pid) const;
+  // Removes every directory bottom-up. With kill_stragglers, processes still inside are sent
+  // SIGKILL (cgroup.kill on v2, each pid of cgroup.procs on v1) and removal is retried until they
+  // are gone; without, a busy cgroup is an error. Missing directories are fine (idempotent).
+  Status remove(bool kill_stragglers) const;
+
+  const std::vector<Dir>& dirs() const { return dirs_; }
+  // The cgroup relative to its hierarchy root, as rkt's `subcgroup` file holds it: taken from
+  // name=systemd when there is one, else from the unified tree, else from the first hierarchy.
+  std::string relative_path() const;
+
+ private:
+  std::vector<Dir> dirs_;
+};
+
+// Removes the cgroup directory `dir` and everything below it, bottom-up (see remove()).
+Status remove_cgroup_tree(const std::string& dir, bool kill_stragglers);
+// True when `path` is on a cgroup or cgroup2 filesystem (gc checks a recorded path before
+// removing anything there).
+bool is_cgroup_dir(const std::string& path);
+
+}  // namespace oslayer
