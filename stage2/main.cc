@@ -1,0 +1,134 @@
+// stage2: starts one app (or one of its event handlers) inside its prepared rootfs.
+//
+// Inputs: argv (--app=NAME [--event=pre-start|post-stop] [--disable-capabilities-restriction]
+// [--disable-seccomp] [--debug]), fd 3 = the JSON of the app's `app` section, "/" = the app's
+// rootfs (stage1 has pivoted into it). Runs as root with stage1's capabilities.
+// Output: execs the app with its user, groups, environment, working directory, capabilities,
+// no_new_privs and seccomp filter. On failure: one line on stderr and exit 254, or 127/126 when
+// the exec itself fails (see Documentation/devel/stage2.md).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <variant>
+
+#include "appc-spec/image_manifest.h"
+#include "appc-spec/types.h"
+#include "oslayer/capabilities.h"
+#include "oslayer/credentials.h"
+#include "oslayer/fd.h"
+#include "oslayer/log.h"
+#include "stage2/capability_plan.h"
+#include "stage2/environment.h"
+#include "stage2/exec_app.h"
+#include "stage2/options.h"
+#include "stage2/rootfs_ids.h"
+#include "stage2/seccomp_policy.h"
+
+namespace {
+
+using oslayer::Error;
+using oslayer::Result;
+
+constexpr int kAppFd = 3;
+constexpr int kExitFailure = 254;
+
+[[noreturn]] void fail(const Error& e) {
+  oslayer::log_error(e);
+  std::_Exit(kExitFailure);
+}
+
+template <class T>
+T must(Result<T> r, const std::string& app) {
+  if (!r) fail(std::move(r).error().context("app " + app));
+  return std::move(r).value();
+}
+
+void must(oslayer::Status st, const std::string& app) {
+  if (!st) fail(std::move(st).error().context("app " + app));
+}
+
+Result<appc::App> read_app() {
+  auto text = oslayer::read_all(kAppFd, appc::kMaxManifestSize);
+  if (!text) return std::move(text).error().context("reading the app from fd 3");
+  return appc::decode_app_json(*text);
+}
+
+bool wants_no_new_privileges(const appc::App& app) {
+  for (const auto& iso : app.isolators) {
+    if (const auto* n = std::get_if<appc::NoNewPrivileges>(&iso.value)) return n->value;
+  }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  oslayer::log_init("stage2", false);
+  auto opts = stage2::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (!opts) fail(opts.error());
+  oslayer::log_set_debug(opts->debug);
+  const std::string& name = opts->app;
+
+  // 1. Take the app from fd 3, then close every other inherited fd: whatever stage1 (or its
+  //    caller) leaked must not reach the app. Every fd stage2 opens from here on is O_CLOEXEC.
+  appc::App app = must(read_app(), name);
+  must(oslayer::close_fds_from(kAppFd), name);
+  std::vector<std::string> command = must(stage2::select_command(app, opts->event), name);
+
+  // 2. Everything that reads the image happens now, as root: the user and groups are looked up
+  //    in the app's own /etc files (not through NSS) before any privilege is given up.
+  oslayer::Fd root = must(oslayer::open_dir(AT_FDCWD, "/"), name);
+  stage2::IdSources ids = stage2::ids_beneath(root.get());
+  uid_t uid = must(stage2::resolve_user(app.user, ids), name);
+  gid_t gid = must(stage2::resolve_group(app.group, ids), name);
+  std::vector<gid_t> groups(app.supplementary_gids.begin(), app.supplementary_gids.end());
+  root.reset();
+  std::vector<std::string> envp = must(stage2::build_environment(name, app.environment), name);
+
+  // 3. Decide capabilities and build the seccomp filter while nothing has changed yet, so that a
+  //    bad isolator fails before the process is half-transformed.
+  oslayer::ProcessCaps held = must(oslayer::get_process_caps(), name);
+  stage2::CapabilityPlan caps =
+      must(stage2::plan_capabilities(app.isolators, uid == 0,
+                                     opts->disable_capabilities_restriction, held.permitted),
+           name);
+  std::optional<oslayer::SeccompFilter> filter;
+  if (!opts->disable_seccomp) {
+    auto policy = must(stage2::policy_for(app.isolators, caps.bounding), name);
+    filter.emplace(must(stage2::build_filter(policy), name));
+  }
+  const bool nnp = wants_no_new_privileges(app);
+
+  // 4. The privilege steps, in an order where each one still has what it needs:
+  //    a. keep-caps, so the permitted set survives the switch to a non-root uid (the effective
+  //       set is emptied by the kernel anyway) and can be set precisely in (e);
+  must(oslayer::set_keep_capabilities(true), name);
+  //    b. the bounding set first: dropping from it needs CAP_SETPCAP, which (e) may remove;
+  if (caps.restrict_bounding) must(oslayer::restrict_bounding_set(caps.bounding), name);
+  //    c. without no_new_privs, loading a filter needs CAP_SYS_ADMIN, still held here (runc does
+  //       the same); none of the calls below is on the denylist;
+  if (filter && !nnp) must(filter->load(), name);
+  //    d. groups, then gid, then uid: after setresuid the effective set is empty and setgroups/
+  //       setresgid would fail. Then chdir as the app's user, so a working directory the user
+  //       cannot enter fails like it would for the app;
+  must(oslayer::set_supplementary_groups(groups), name);
+  must(oslayer::set_all_gids(gid), name);
+  must(oslayer::set_all_uids(uid), name);
+  must(oslayer::change_directory(app.working_directory.empty() ? "/" : app.working_directory),
+       name);
+  //    e. the final capability sets (within the permitted set kept by (a)), then ambient, which
+  //       the kernel only accepts for capabilities already permitted and inheritable;
+  must(oslayer::set_process_caps(caps.process), name);
+  must(oslayer::set_ambient_set(caps.ambient), name);
+  must(oslayer::set_keep_capabilities(false), name);
+  //    f. no_new_privs when asked, and then the filter as the very last step before execve.
+  if (nnp) {
+    must(oslayer::set_no_new_privileges(), name);
+    if (filter) must(filter->load(), name);
+  }
+
+  // 5. Exec. Only the exec itself has the shell's exit codes; everything above exited 254.
+  Error e = stage2::exec_command(command, envp);
+  oslayer::log_error(e.context("app " + name));
+  return stage2::exit_code_for_exec_errno(e.code());
+}
