@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# bench/start.sh: start-up of /bin/true in a fresh container, `rkt run` against crun, runc,
+# bubblewrap, systemd-nspawn and unshare + chroot, all on the same busybox rootfs, in one run.
+#
+#   bench/start.sh [--quick] [--rkt PATH]      PATH defaults to build/stage0/rkt
+#
+# Every row is a whole-process timing (fork of the command to its exit being reaped: start-up
+# and teardown) by hyperfine -N (no shell), WARMUP warm-up runs then RUNS timed runs (30, or 10
+# with --quick); the table shows the median, and each peer's median divided by rkt run's.
+# Peak RSS is GNU time %M (the largest process waited for), median of RSS_RUNS runs.
+#
+# rkt runs an ACI built from exactly the rootfs the peers use, with exec ["/bin/true"], signed
+# with a throwaway key trusted as a root key in a scratch --local-config and fetched once into a
+# scratch --dir; then `rkt run IMAGE` with the default stage1 (every isolation on). Two rows:
+# pods left to accumulate in the data dir, and `rkt gc --grace-period=0s` before each run
+# (untimed, hyperfine --prepare). A failed rkt row is reported; the peers are measured anyway.
+#
+# Env: RUNS, WARMUP, RSS_RUNS override the counts. Needs root, hyperfine, GNU time, python3,
+# gpg, busybox-static; missing peers are installed with apt-get, and skipped (and said so) only
+# if that fails.
+set -euo pipefail
+BENCH_NAME=start
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+
+QUICK=0
+RKT=$HERE/../build/stage0/rkt
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) QUICK=1; shift ;;
+    --rkt) RKT=$2; shift 2 ;;
+    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    *) bench_die "unknown argument $1 (see --help)" ;;
+  esac
+done
+if [ "$QUICK" = 1 ]; then
+  RUNS=${RUNS:-10} WARMUP=${WARMUP:-2} RSS_RUNS=${RSS_RUNS:-3}
+else
+  RUNS=${RUNS:-30} WARMUP=${WARMUP:-5} RSS_RUNS=${RSS_RUNS:-5}
+fi
+[ "$(id -u)" = 0 ] || bench_die "run as root (namespaces, mounts, cgroups)"
+for tool in hyperfine /usr/bin/time python3 gpg busybox; do
+  command -v "$tool" >/dev/null || bench_die "$tool is missing (apt-get install hyperfine time python3 gnupg busybox-static)"
+done
+[ -x "$RKT" ] || echo "start.sh: no rkt at $RKT: its rows will say so" >&2
+RKT=$(realpath -m "$RKT")
+
+W=$(bench_scratch)
+R=$W/rootfs
+D=$W/data
+C=$W/etc
+RKTG=("$RKT" --dir="$D" --local-config="$C")
+
+# systemd-nspawn without systemd as PID 1 leaves empty payload/ and supervisor/ cgroups beside its
+# own and /run/systemd/nspawn/{locks,propagate}: remove those it made (empty dirs only).
+NSPAWN_LEFT=(/sys/fs/cgroup/{systemd,unified}/{payload,supervisor} /run/systemd/nspawn/{locks,propagate} /run/systemd/nspawn)
+NSPAWN_NEW=()
+nspawn_mark() {
+  local p
+  for p in "${NSPAWN_LEFT[@]}"; do [ -e "$p" ] || NSPAWN_NEW+=("$p"); done
+}
+nspawn_tidy() {
+  local p
+  for p in "${NSPAWN_NEW[@]}"; do [ -d "$p" ] && rmdir "$p" 2>/dev/null; done
+  NSPAWN_NEW=()
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  # Pods of an interrupted run: stop them, then let rkt's gc remove their cgroups and dirs.
+  if [ -x "$RKT" ] && [ -d "$D/pods" ]; then
+    local u
+    for u in $(bench_pod_uuids "$D"); do
+      "${RKTG[@]}" stop --force "$u" >/dev/null 2>&1
+    done
+    sleep 0.2
+    "${RKTG[@]}" gc --grace-period=0s >/dev/null 2>&1
+  fi
+  bench_gpg_stop "$W/gnupg"
+  nspawn_tidy
+  # crun/runc state of an interrupted run (a finished `run` deletes its own container)
+  crun delete -f "bench-crun-$$" >/dev/null 2>&1
+  runc delete -f "bench-runc-$$" >/dev/null 2>&1
+  rm -rf "$W"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "preparing in $W ..." >&2
+bench_rootfs "$R"
+
+# --- peers present (installing the missing ones) -------------------------------------------
+SKIPPED=()
+have() { # have CMD PKG: CMD usable, else noted as skipped
+  if bench_need_pkg "$1" "$2"; then return 0; fi
+  SKIPPED+=("$1 (apt-get install $2 failed)")
+  return 1
+}
+HAVE_CRUN=0 HAVE_RUNC=0 HAVE_BWRAP=0 HAVE_NSPAWN=0 HAVE_UNSHARE=0
+have crun crun && HAVE_CRUN=1
+have runc runc && HAVE_RUNC=1
+have bwrap bubblewrap && HAVE_BWRAP=1
+have systemd-nspawn systemd-container && HAVE_NSPAWN=1
+have unshare util-linux && HAVE_UNSHARE=1
+
+# crun <= 1.8 refuses a cgroup-v1 hybrid host whose v2 hierarchy lists a controller ("cgroups in
+# hybrid mode not supported"), whatever --cgroup-manager. Its rows then run in a private mount
+# namespace with a tmpfs over /sys/fs/cgroup/unified, so crun sees a pure v1 host and uses
+# cgroupfs on the v1 controllers. The namespace is made once per hyperfine, not per run.
+CRUN_VIEW=host
+if [ -d /sys/fs/cgroup/unified ] && [ -n "$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)" ]; then
+  CRUN_VIEW=legacy
+fi
+cat >"$W/legacy-view.sh" <<'EOF'
+#!/bin/sh
+mount -t tmpfs benchcgv2hide /sys/fs/cgroup/unified || exit 1
+exec "$@"
+EOF
+chmod +x "$W/legacy-view.sh"
+
+# One OCI bundle for crun and runc: the runtime's own default spec (namespaces pid, net, ipc,
+# uts, mount; read-only root; no seccomp), with args /bin/true and the shared rootfs.
+if [ $HAVE_CRUN = 1 ] || [ $HAVE_RUNC = 1 ]; then
+  mkdir -p "$W/bundle"
+  if [ $HAVE_CRUN = 1 ]; then (cd "$W/bundle" && crun spec); else (cd "$W/bundle" && runc spec); fi
+  python3 - "$W/bundle/config.json" "$R" <<'EOF'
+import json, sys
+path, root = sys.argv[1], sys.argv[2]
+c = json.load(open(path))
+c["process"]["terminal"] = False
+c["process"]["args"] = ["/bin/true"]
+c["root"]["path"] = root
+json.dump(c, open(path, "w"), indent=1)
+EOF
+fi
+# systemd-nspawn writes into the tree it is given (/etc/resolv.conf, /etc/localtime, ...): it
+# gets its own copy of the rootfs so the others' tree stays exactly the image's.
+if [ $HAVE_NSPAWN = 1 ]; then cp -a "$R" "$W/rootfs-nspawn"; fi
+
+# --- the rkt image --------------------------------------------------------------------------
+RKT_IMAGE=
+RKT_PREP_ERR=
+if [ -x "$RKT" ]; then
+  bench_aci "$R" "$W/true.aci" bench.rocket.example/true '["/bin/true"]'
+  bench_gpg_key "$W/gnupg" "$W/pubkey.asc"
+  if RKT_IMAGE=$(bench_rkt_import "$RKT" "$D" "$C" "$W/gnupg" "$W/pubkey.asc" "$W/true.aci" 2>"$W/import.err"); then
+    RKT_IMAGE=bench.rocket.example/true
+  else
+    RKT_IMAGE=
+    RKT_PREP_ERR="trust/fetch failed: $(tr '\n|' '  ' <"$W/import.err" | cut -c1-200)"
+  fi
+  bench_gpg_stop "$W/gnupg"
+else
+  RKT_PREP_ERR="no rkt binary at $RKT"
+fi
+printf '#!/bin/sh\nexec %s --dir=%s --local-config=%s gc --grace-period=0s\n' "$RKT" "$D" "$C" >"$W/gc.sh"
+
+# --- timing ---------------------------------------------------------------------------------
+declare -A NAME MED MIN MAX N RSS ERR NOTE
+KEYS=()
+# row KEY NAME NOTE VIEW PREPARE_SCRIPT CMD: times CMD (split on blanks, as hyperfine -N does).
+row() {
+  local key=$1 name=$2 note=$3 view=$4 prep=$5 cmd=$6
+  KEYS+=("$key")
+  NAME[$key]=$name
+  NOTE[$key]=$note
+  local wrap=()
+  [ "$view" = legacy ] && wrap=(unshare -m --propagation private -- "$W/legacy-view.sh")
+  local argv
+  read -ra argv <<<"$cmd"
+  echo "timing $name ..." >&2
+  # One checked run first: a command that fails is reported, not timed.
+  if [ -n "$prep" ]; then sh "$prep" >/dev/null 2>&1 || true; fi
+  local rc=0
+  "${wrap[@]}" "${argv[@]}" >"$W/$key.out" 2>&1 || rc=$?
+  if [ $rc != 0 ]; then
+    ERR[$key]="FAILED rc=$rc: $(tr '\n|' '  ' <"$W/$key.out" | cut -c1-200)"
+    return 0
+  fi
+  local hf=(hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$W/$key.json")
+  [ -n "$prep" ] && hf+=(--prepare "sh $prep")
+  if ! "${wrap[@]}" "${hf[@]}" -- "$cmd" >"$W/$key.hf" 2>&1; then
+    ERR[$key]="FAILED under hyperfine: $(tail -2 "$W/$key.hf" | tr '\n|' '  ' | cut -c1-200)"
+    return 0
+  fi
+  read -r "MED[$key]" "MIN[$key]" "MAX[$key]" "N[$key]" < <(bench_median_ms "$W/$key.json")
+  local rss=()
+  for _ in $(seq "$RSS_RUNS"); do
+    if [ -n "$prep" ]; then sh "$prep" >/dev/null 2>&1 || true; fi
+    "${wrap[@]}" /usr/bin/time -f %M -o "$W/$key.rss" "${argv[@]}" >/dev/null 2>&1 || true
+    rss+=("$(tail -1 "$W/$key.rss")")
+  done
+  RSS[$key]=$(printf '%s\n' "${rss[@]}" | sort -n | sed -n "$(((${#rss[@]} + 1) / 2))p")
+}
+
+B=$R/bin/busybox
+row host "host: busybox true (no container)" "floor of any process" host "" "$B true"
+if [ -n "$RKT_IMAGE" ]; then
+  row rkt "rkt run" "mount+pid+uts+ipc ns (host net), overlay, cgroup, caps, seccomp; gc before each run (untimed)" \
+    host "$W/gc.sh" "$RKT --dir=$D --local-config=$C run $RKT_IMAGE"
+  sh "$W/gc.sh" >/dev/null 2>&1 || true
+  row rkt_acc "rkt run, pods accumulating" "as above, no gc: exited pods pile up in the data dir" \
+    host "" "$RKT --dir=$D --local-config=$C run $RKT_IMAGE"
+  ACC_PODS=$( (find "$D/pods" -mindepth 2 -maxdepth 2 -type d 2>/dev/null || true) | wc -l)
+  sh "$W/gc.sh" >/dev/null 2>&1 || true
+else
+  KEYS+=(rkt)
+  NAME[rkt]="rkt run"
+  ERR[rkt]="NOT RUN: $RKT_PREP_ERR"
+fi
+[ $HAVE_CRUN = 1 ] && row crun "crun run" "pid+net+ipc+uts+mount ns, ro root, cgroupfs$([ $CRUN_VIEW = legacy ] && echo ', v2 hidden (hybrid workaround)')" \
+  $CRUN_VIEW "" "crun run -b $W/bundle bench-crun-$$"
+[ $HAVE_RUNC = 1 ] && row runc "runc run" "same OCI bundle as crun" host "" "runc run -b $W/bundle bench-runc-$$"
+[ $HAVE_BWRAP = 1 ] && row bwrap "bwrap --unshare-all" "user+pid+net+ipc+uts+mount+cgroup ns, bind root, /proc, /dev" \
+  host "" "bwrap --unshare-all --bind $R / --proc /proc --dev /dev /bin/true"
+[ $HAVE_UNSHARE = 1 ] && row unshare "unshare + chroot" "pid+mount+uts+ipc+net ns, --mount-proc, chroot" \
+  host "" "unshare --fork --pid --mount --uts --ipc --net --mount-proc chroot $R /bin/true"
+[ $HAVE_NSPAWN = 1 ] && nspawn_mark && row nspawn "systemd-nspawn" "--register=no --keep-unit, own copy of the rootfs" \
+  host "" "systemd-nspawn -D $W/rootfs-nspawn --quiet --register=no --keep-unit /bin/true"
+nspawn_tidy
+
+# --- report ---------------------------------------------------------------------------------
+echo "# start.sh: /bin/true in a fresh container"
+echo
+bench_machine "$W"
+echo "- runs: $RUNS timed after $WARMUP warm-up (hyperfine -N); peak RSS: median of $RSS_RUNS GNU time %M"
+echo
+echo "Versions:"
+echo
+echo "- rkt: $( [ -x "$RKT" ] && "$RKT" version 2>&1 | tr '\n' ' ' || echo "not built ($RKT)")"
+[ $HAVE_CRUN = 1 ] && echo "- crun: $(bench_version crun --version)"
+[ $HAVE_RUNC = 1 ] && echo "- runc: $(bench_version runc --version)"
+[ $HAVE_BWRAP = 1 ] && echo "- bwrap: $(bench_version bwrap --version)"
+[ $HAVE_NSPAWN = 1 ] && echo "- systemd-nspawn: $(bench_version systemd-nspawn --version)"
+[ $HAVE_UNSHARE = 1 ] && echo "- unshare: $(bench_version unshare --version)"
+echo "- busybox: $(bench_version "$B" | cut -d' ' -f1-2); hyperfine: $(bench_version hyperfine --version)"
+for s in "${SKIPPED[@]}"; do echo "- SKIPPED: $s"; done
+echo
+REF=${MED[rkt]:-}
+echo "| runner | median ms | min ms | max ms | runs | peer ÷ rkt run | peak RSS KiB | what it sets up |"
+echo "|---|---|---|---|---|---|---|---|"
+for k in "${KEYS[@]}"; do
+  if [ -n "${ERR[$k]:-}" ]; then
+    printf '| %s | %s | | | | | | %s |\n' "${NAME[$k]}" "${ERR[$k]}" "${NOTE[$k]:-}"
+    continue
+  fi
+  ratio=n/a
+  [ -n "$REF" ] && ratio=$(python3 -c "print(f'{${MED[$k]} / $REF:.2f}')")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${NAME[$k]}" "${MED[$k]}" "${MIN[$k]}" \
+    "${MAX[$k]}" "${N[$k]}" "$ratio" "${RSS[$k]}" "${NOTE[$k]}"
+done
+echo
+if [ -n "${MED[rkt_acc]:-}" ]; then
+  # Does a growing pods/ dir slow rkt run down? Compare the first and last third of the runs.
+  python3 - "$W/rkt_acc.json" "$ACC_PODS" "${MED[rkt]:-}" <<'EOF'
+import json, statistics, sys
+t = [x * 1000 for x in json.load(open(sys.argv[1]))["results"][0]["times"]]
+k = max(len(t) // 3, 1)
+first, last = statistics.median(t[:k]), statistics.median(t[-k:])
+print(f"Pods accumulating: {sys.argv[2]} pods in the data dir at the end; median of the first "
+      f"{k} timed runs {first:.2f} ms, of the last {k} {last:.2f} ms ({(last / first - 1) * 100:+.0f} %)"
+      + (f"; with gc before each run the median is {float(sys.argv[3]):.2f} ms." if sys.argv[3] else "."))
+EOF
+fi
