@@ -43,6 +43,11 @@ Result<SeccompFilter> SeccompFilter::create(SeccompAction default_action) {
   if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS); rc != 0) {
     return seccomp_error(rc, "setting the seccomp bad-arch action");
   }
+  // libseccomp would set no_new_privs itself on load; whether to set it is the caller's decision
+  // (an isolator), so load() needs no_new_privs set before, or CAP_SYS_ADMIN.
+  if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0); rc != 0) {
+    return seccomp_error(rc, "clearing libseccomp's no_new_privs attribute");
+  }
   if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
     for (uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) {
       if (int rc = seccomp_arch_add(ctx, arch); rc != 0 && rc != -EEXIST) {

@@ -56,7 +56,8 @@ class SeccompFilter {
 
   // The BPF program, as the kernel would get it.
   Result<std::string> export_bpf() const;
-  // Installs the filter on the calling thread. Needs no_new_privs or CAP_SYS_ADMIN.
+  // Installs the filter on the calling thread. Never sets no_new_privs itself (libseccomp's
+  // default): the caller must have set it, or hold CAP_SYS_ADMIN.
   Status load();
 
  private:
