@@ -106,7 +106,7 @@ expect_rc cwd-missing-rc 254
 expect_err cwd-missing-msg "stage2: app probe: changing directory to /nonexistent: No such file or directory"
 
 # Seccomp and capabilities refuse the escapes.
-for op in keyctl mount umount unshare-user bpf perf_event_open userfaultfd init_module; do
+for op in keyctl keyctl-int80 mount umount unshare-user bpf perf_event_open userfaultfd init_module; do
   run_app "{\"exec\":[\"/probe\",\"try\",\"$op\"],\"user\":\"0\",\"group\":\"0\"}"
   expect_out "try-$op" "denied: EPERM"
 done
