@@ -198,6 +198,19 @@ row() {
 
 B=$R/bin/busybox
 row host "host: busybox true (no container)" "floor of any process" host "" "$B true"
+# Where stage0's own start goes: `rkt version` against an empty program linked, like rkt, to
+# every library rkt names (DT_NEEDED), so the difference is rkt's own work.
+LIBS_LOADED=
+if [ -x "$RKT" ] && command -v gcc >/dev/null && command -v readelf >/dev/null; then
+  mapfile -t needed < <(readelf -d "$RKT" | sed -n 's/.*Shared library: \[\(.*\)\]/-l:\1/p' | grep -v ld-linux)
+  echo 'int main(void) { return 0; }' >"$W/stub.c"
+  if gcc -O2 -o "$W/stub-libs" "$W/stub.c" -Wl,--no-as-needed "${needed[@]}" 2>"$W/stub.err"; then
+    LIBS_LOADED=$(ldd "$RKT" | grep -c '=>\|ld-linux' || true)
+    row rktver "rkt version (no pod)" "stage0 alone: load its $LIBS_LOADED shared objects, print, exit" host "" "$RKT version"
+    row stub "empty program linked to rkt's libraries" "the same ${#needed[@]} DT_NEEDED, $(ldd "$W/stub-libs" | grep -c '=>\|ld-linux' || true) shared objects loaded" \
+      host "" "$W/stub-libs"
+  fi
+fi
 if [ -n "$RKT_IMAGE" ]; then
   row rkt "rkt run" "mount+pid+uts+ipc ns (host net), overlay, cgroup, caps, seccomp; gc before each run (untimed)" \
     host "$W/gc.sh" "$RKT --dir=$D --local-config=$C run $RKT_IMAGE"
@@ -253,6 +266,24 @@ for k in "${KEYS[@]}"; do
     "${MAX[$k]}" "${N[$k]}" "$ratio" "${RSS[$k]}" "${NOTE[$k]}"
 done
 echo
+if [ -n "$LIBS_LOADED" ]; then
+  # The dynamic loader's own account (symbol lookup and relocation), in TSC cycles.
+  LD_DEBUG=statistics "$RKT" version 2>"$W/ld-stats" >/dev/null || true
+  python3 - "$W/ld-stats" "$LIBS_LOADED" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+mhz = float(re.search(r"cpu MHz\s*:\s*([0-9.]+)", open("/proc/cpuinfo").read()).group(1))
+tot = re.search(r"total startup time in dynamic loader: (\d+) cycles", text)
+rel = re.search(r"time needed for relocation: (\d+) cycles", text)
+n = re.search(r"number of relocations: (\d+)", text)
+if tot and rel and n:
+    print(f"rkt version: ld.so reports {int(tot.group(1)) / mhz / 1000:.2f} ms in the dynamic loader "
+          f"({int(rel.group(1)) / mhz / 1000:.2f} ms of it relocating, {n.group(1)} symbol relocations) "
+          f"at {mhz:.0f} MHz; the rest is the kernel mapping and faulting in {sys.argv[2]} objects, "
+          "their constructors, and exit.")
+EOF
+  echo
+fi
 if [ -n "${MED[rkt_acc]:-}" ]; then
   # Does a growing pods/ dir slow rkt run down? Compare the first and last third of the runs.
   python3 - "$W/rkt_acc.json" "$ACC_PODS" "${MED[rkt]:-}" <<'EOF'
