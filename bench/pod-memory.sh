@@ -233,5 +233,16 @@ if [ ${#left[@]} = 0 ]; then
 else
   echo "After removal, LEFT BEHIND:"
   printf -- '- %s\n' "${left[@]}"
+  # Reported; now removed, so that a failing rkt does not leave the host dirty.
+  for l in "${left[@]}"; do
+    case $l in "process "*) p=${l#process }; kill -KILL "${p%% *}" 2>/dev/null || true ;; esac
+  done
+  sleep 0.5
+  for l in "${left[@]}"; do
+    case $l in
+      "mount "*) umount -l "${l#mount }" 2>/dev/null || true ;;
+      "cgroup "*) rmdir "${l#cgroup }" 2>/dev/null || true ;;
+    esac
+  done
   exit 1
 fi
