@@ -128,14 +128,17 @@ bench_rkt_import() {
   "$rkt" --dir="$data" --local-config="$conf" fetch --full "$aci"
 }
 
-# bench_median_ms HYPERFINE_JSON...: for each file, "median_ms min_ms max_ms runs" of its first
-# result.
+# bench_median_ms HYPERFINE_JSON...: for each file, "median_ms min_ms max_ms runs cpu_ms" of its
+# first result; cpu_ms is the mean user + system time of the processes hyperfine waited for (less
+# moved by other load on the machine than wall time).
 bench_median_ms() {
   python3 - "$@" <<'EOF'
 import json, statistics, sys
 for path in sys.argv[1:]:
-    t = json.load(open(path))["results"][0]["times"]
-    print(f"{statistics.median(t) * 1000:.2f} {min(t) * 1000:.2f} {max(t) * 1000:.2f} {len(t)}")
+    r = json.load(open(path))["results"][0]
+    t = r["times"]
+    cpu = (r.get("user", 0) + r.get("system", 0)) * 1000
+    print(f"{statistics.median(t) * 1000:.2f} {min(t) * 1000:.2f} {max(t) * 1000:.2f} {len(t)} {cpu:.2f}")
 EOF
 }
 

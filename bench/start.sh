@@ -6,7 +6,8 @@
 #
 # Every row is a whole-process timing (fork of the command to its exit being reaped: start-up
 # and teardown) by hyperfine -N (no shell), WARMUP warm-up runs then RUNS timed runs (30, or 10
-# with --quick); the table shows the median, and each peer's median divided by rkt run's.
+# with --quick); the table shows the median, each peer's median divided by rkt run's, and the
+# mean cpu (user + sys) of the processes waited for.
 # Peak RSS is GNU time %M (the largest process waited for), median of RSS_RUNS runs.
 #
 # rkt runs an ACI built from exactly the rootfs the peers use, with exec ["/bin/true"], signed
@@ -159,7 +160,7 @@ fi
 printf '#!/bin/sh\nexec %s --dir=%s --local-config=%s gc --grace-period=0s\n' "$RKT" "$D" "$C" >"$W/gc.sh"
 
 # --- timing ---------------------------------------------------------------------------------
-declare -A NAME MED MIN MAX N RSS ERR NOTE
+declare -A NAME MED MIN MAX N CPU RSS ERR NOTE
 KEYS=()
 # row KEY NAME NOTE VIEW PREPARE_SCRIPT CMD: times CMD (split on blanks, as hyperfine -N does).
 row() {
@@ -186,7 +187,7 @@ row() {
     ERR[$key]="FAILED under hyperfine: $(tail -2 "$W/$key.hf" | tr '\n|' '  ' | cut -c1-200)"
     return 0
   fi
-  read -r "MED[$key]" "MIN[$key]" "MAX[$key]" "N[$key]" < <(bench_median_ms "$W/$key.json")
+  read -r "MED[$key]" "MIN[$key]" "MAX[$key]" "N[$key]" "CPU[$key]" < <(bench_median_ms "$W/$key.json")
   local rss=()
   for _ in $(seq "$RSS_RUNS"); do
     if [ -n "$prep" ]; then sh "$prep" >/dev/null 2>&1 || true; fi
@@ -253,17 +254,17 @@ echo "- busybox: $(bench_version "$B" | cut -d' ' -f1-2); hyperfine: $(bench_ver
 for s in "${SKIPPED[@]}"; do echo "- SKIPPED: $s"; done
 echo
 REF=${MED[rkt]:-}
-echo "| runner | median ms | min ms | max ms | runs | peer ÷ rkt run | peak RSS KiB | what it sets up |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| runner | median ms | min ms | max ms | runs | peer ÷ rkt run | cpu ms | peak RSS KiB | what it sets up |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for k in "${KEYS[@]}"; do
   if [ -n "${ERR[$k]:-}" ]; then
-    printf '| %s | %s | | | | | | %s |\n' "${NAME[$k]}" "${ERR[$k]}" "${NOTE[$k]:-}"
+    printf '| %s | %s | | | | | | | %s |\n' "${NAME[$k]}" "${ERR[$k]}" "${NOTE[$k]:-}"
     continue
   fi
   ratio=n/a
   [ -n "$REF" ] && ratio=$(python3 -c "print(f'{${MED[$k]} / $REF:.2f}')")
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${NAME[$k]}" "${MED[$k]}" "${MIN[$k]}" \
-    "${MAX[$k]}" "${N[$k]}" "$ratio" "${RSS[$k]}" "${NOTE[$k]}"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${NAME[$k]}" "${MED[$k]}" "${MIN[$k]}" \
+    "${MAX[$k]}" "${N[$k]}" "$ratio" "${CPU[$k]}" "${RSS[$k]}" "${NOTE[$k]}"
 done
 echo
 if [ -n "$LIBS_LOADED" ]; then
