@@ -40,6 +40,7 @@ std::pair<std::string, std::string> parse_special_word(const FlagSet& flags,
   if (s == nullptr) return {};
   if (eq == std::string_view::npos) {
     if (s->kind == FlagKind::kBool) return {s->name, "true"};
+    if (s->kind == FlagKind::kOptionalValue) return {s->name, s->no_opt_value};
     return {};  // `--dir VALUE`: Program_options takes the next word
   }
   const std::string_view value = body.substr(eq + 1);

@@ -8,8 +8,19 @@ CommandTable command_table() {
   // Pointers, not copies: the Command objects live in other files, and copying them here would
   // depend on the order in which files are initialised.
   static constexpr const Command* kTable[] = {
-      &kFetchCommand, &kHelpCommand,     &kImageCommand,
-      &kTrustCommand, &kValidateCommand, &kVersionCommand,
+      &kFetchCommand,
+      &kHelpCommand,
+      &kImageCommand,
+      &kTrustCommand,
+      &kValidateCommand,
+      &kVersionCommand,
+      // Pod lifecycle (stage0/pods/).
+      &kCatManifestCommand,
+      &kGcCommand,
+      &kListCommand,
+      &kRmCommand,
+      &kStatusCommand,
+      &kStopCommand,
   };
   return kTable;
 }

@@ -13,6 +13,14 @@ extern const Command kTrustCommand;     // trust/trust_command.cc
 extern const Command kValidateCommand;  // validate.cc
 extern const Command kVersionCommand;   // version.cc
 
+// Pod lifecycle commands (stage0/pods/).
+extern const Command kCatManifestCommand;  // pods/cat_manifest_command.cc
+extern const Command kGcCommand;           // pods/gc_command.cc
+extern const Command kListCommand;         // pods/list_command.cc
+extern const Command kRmCommand;           // pods/rm_command.cc
+extern const Command kStatusCommand;       // pods/status_command.cc
+extern const Command kStopCommand;         // pods/stop_command.cc
+
 // `rkt image` subcommands.
 extern const Command kImageCatManifestCommand;  // image_content.cc
 extern const Command kImageExportCommand;       // image_content.cc

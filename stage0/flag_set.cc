@@ -17,6 +17,13 @@ void FlagSet::add_string(std::string name, std::string default_value, std::strin
       FlagSpec{std::move(name), 0, FlagKind::kString, std::move(default_value), std::move(help)});
 }
 
+void FlagSet::add_optional_value(std::string name, std::string default_value,
+                                 std::string no_opt_value, std::string help) {
+  assert(find(name) == nullptr);
+  specs_.push_back(FlagSpec{std::move(name), 0, FlagKind::kOptionalValue, std::move(default_value),
+                            std::move(help), std::move(no_opt_value)});
+}
+
 const FlagSpec* FlagSet::find(std::string_view name) const {
   for (const FlagSpec& s : specs_) {
     if (s.name == name) return &s;

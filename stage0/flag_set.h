@@ -12,7 +12,9 @@
 
 namespace stage0 {
 
-enum class FlagKind { kBool, kString };
+// kOptionalValue: pflag's NoOptDefVal, a flag whose value is optional: `--wait` alone stands for
+// `no_opt_value`, `--wait=1s` gives a value, and it never takes the next word (rkt status --wait).
+enum class FlagKind { kBool, kString, kOptionalValue };
 
 struct FlagSpec {
   std::string name;     // long name, without "--"
@@ -20,12 +22,15 @@ struct FlagSpec {
   FlagKind kind = FlagKind::kString;
   std::string default_value;  // as text: "false", "/var/lib/rkt", ""
   std::string help;
+  std::string no_opt_value;  // kOptionalValue only
 };
 
 class FlagSet {
  public:
   void add_bool(std::string name, bool default_value, std::string help, char short_name = 0);
   void add_string(std::string name, std::string default_value, std::string help);
+  void add_optional_value(std::string name, std::string default_value, std::string no_opt_value,
+                          std::string help);
 
   const std::vector<FlagSpec>& specs() const { return specs_; }
   const FlagSpec* find(std::string_view name) const;

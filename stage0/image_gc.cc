@@ -10,6 +10,7 @@
 #include "oslayer/fd.h"
 #include "oslayer/log.h"
 #include "oslayer/remove_tree.h"
+#include "stage0/pods/prepare_lock.h"
 #include "stage0/store/tree_store.h"
 
 namespace stage0 {
@@ -29,6 +30,11 @@ std::vector<std::string> list_dir(int dir, const std::string& path) {
   return out;
 }
 
+std::string trim_id(std::string id) {
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ' || id.back() == '\r')) id.pop_back();
+  return id;
+}
+
 // Tree IDs that pods still name (stage1TreeStoreID and appsinfo/<app>/treeStoreID, rkt's pod
 // layout). A pod that cannot be read keeps all its trees: gc must never pull one from under it.
 std::set<std::string> trees_in_use(const std::string& data_dir) {
@@ -38,12 +44,14 @@ std::set<std::string> trees_in_use(const std::string& data_dir) {
   for (const auto& state : list_dir(pods->get(), ".")) {
     for (const auto& uuid : list_dir(pods->get(), state)) {
       std::string pod = data_dir + "/pods/" + state + "/" + uuid;
-      if (auto id = oslayer::read_file(pod + "/stage1TreeStoreID", 1024)) used.insert(*id);
+      if (auto id = oslayer::read_file(pod + "/stage1TreeStoreID", 1024)) {
+        used.insert(trim_id(*id));
+      }
       auto apps = oslayer::open_path(pod + "/appsinfo", O_RDONLY | O_DIRECTORY);
       if (!apps) continue;
       for (const auto& app : list_dir(apps->get(), ".")) {
         if (auto id = oslayer::read_file(pod + "/appsinfo/" + app + "/treeStoreID", 1024)) {
-          used.insert(*id);
+          used.insert(trim_id(*id));
         }
       }
     }
@@ -70,6 +78,11 @@ oslayer::Status remove_image(store::Store& store, const std::string& id) {
 
 oslayer::Result<GcReport> collect_image_garbage(store::Store& store, const std::string& data_dir,
                                                 std::chrono::nanoseconds grace) {
+  // A pod being prepared has rendered its trees but may not have named them in its dir yet:
+  // run and prepare hold this lock shared until they have, so with it held exclusively every
+  // tree in use is named by some pod.
+  auto prepare_lock = pods::hold_prepare_lock_exclusive(data_dir);
+  if (!prepare_lock) return std::move(prepare_lock).error().context("image gc");
   GcReport report;
   auto images = store.list();
   if (!images) return std::move(images).error();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <map>
 
@@ -259,7 +260,7 @@ oslayer::Result<PodRef> refresh_pod(const std::string& data_dir, const std::stri
       std::string path = pod_path(data_dir, state_dir, uuid);
       auto fd = open_pod_dir(path);
       if (!fd) {
-        if (fd.error().code() == ENOENT) continue;
+        if (fd.error().code() == ENOENT || fd.error().code() == ENOTDIR) continue;
         return std::move(fd).error().context("reading pod " + uuid);
       }
       auto state = probe_state(state_dir, fd->get());
@@ -280,8 +281,9 @@ oslayer::Result<std::vector<PodRef>> list_pods(const std::string& data_dir) {
       if (!is_uuid(uuid)) continue;
       auto fd = open_pod_dir(dir + "/" + uuid);
       if (!fd) {
-        // Renamed since readdir: it shows up again in a later state directory.
-        if (fd.error().code() == ENOENT) continue;
+        // Renamed since readdir: it shows up again in a later state directory. Not a
+        // directory: a stray file, not a pod (rkt ignored those too).
+        if (fd.error().code() == ENOENT || fd.error().code() == ENOTDIR) continue;
         return std::move(fd).error().context("listing pods");
       }
       auto state = probe_state(state_dir, fd->get());
@@ -297,13 +299,15 @@ oslayer::Result<std::vector<PodRef>> list_pods(const std::string& data_dir) {
 }
 
 oslayer::Result<PodRef> find_pod(const std::string& data_dir, std::string_view uuid_or_prefix) {
+  // rkt lowercased what users typed, and said "no matches found" for both forms.
   std::string want(uuid_or_prefix);
+  std::transform(want.begin(), want.end(), want.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (auto st = check_uuid_prefix(want); !st) return std::move(st).error();
+  const std::string no_match = "no matches found for \"" + want + "\"";
   if (is_uuid(want)) {
     auto ref = refresh_pod(data_dir, want);
-    if (!ref && ref.error().code() == ENOENT) {
-      return oslayer::Error::msg("no pod found with UUID " + want);
-    }
+    if (!ref && ref.error().code() == ENOENT) return oslayer::Error::msg(no_match);
     return ref;
   }
   // A prefix: only names are read (no pod is opened but the match).
@@ -317,15 +321,13 @@ oslayer::Result<PodRef> find_pod(const std::string& data_dir, std::string_view u
   }
   std::sort(matches.begin(), matches.end());
   matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
-  if (matches.empty()) return oslayer::Error::msg("no pod found with UUID prefix " + want);
+  if (matches.empty()) return oslayer::Error::msg(no_match);
   if (matches.size() > 1) {
-    return oslayer::Error::msg("UUID prefix " + want +
-                               " is ambiguous: " + std::to_string(matches.size()) + " pods match");
+    return oslayer::Error::msg("ambiguous uuid \"" + want + "\", " +
+                               std::to_string(matches.size()) + " matches");
   }
   auto ref = refresh_pod(data_dir, matches[0]);
-  if (!ref && ref.error().code() == ENOENT) {
-    return oslayer::Error::msg("no pod found with UUID prefix " + want);
-  }
+  if (!ref && ref.error().code() == ENOENT) return oslayer::Error::msg(no_match);
   return ref;
 }
 
