@@ -346,5 +346,66 @@ INSTANTIATE_TEST_SUITE_P(
                       GoBoolCase{"on", "on", std::nullopt}),
     case_name<GoBoolCase>);
 
+// --- a command that is not interspersed (rkt run): flags stop at the first positional --------
+
+void add_runlike_flags(FlagSet& f) {
+  f.add_string("volume", "", "a volume");
+  f.add_bool("interactive", false, "interactive");
+}
+const Command kRunLike = {.name = "runlike",
+                          .summary = "r",
+                          .add_flags = add_runlike_flags,
+                          .run = run_nothing,
+                          .interspersed = false};
+constexpr const Command* kRunTable[] = {&kRunLike};
+
+struct VerbatimCase {
+  std::string name;
+  Args args;
+  std::string volume;
+  bool debug;
+  Args want_args;
+};
+void PrintTo(const VerbatimCase& c, std::ostream* os) { *os << c.name; }
+
+class NotInterspersedTest : public ::testing::TestWithParam<VerbatimCase> {};
+
+TEST_P(NotInterspersedTest, Parse) {
+  const VerbatimCase& c = GetParam();
+  auto line = parse_command_line(c.args, globals(), kRunTable);
+  ASSERT_TRUE(line) << line.error().text();
+  ASSERT_EQ(line->command, &kRunLike);
+  EXPECT_EQ(line->flags.get_string("volume"), c.volume);
+  EXPECT_EQ(line->flags.get_bool("debug"), c.debug);
+  EXPECT_EQ(line->args, c.want_args);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Words, NotInterspersedTest,
+    ::testing::Values(
+        VerbatimCase{
+            "FlagsThenImage", {"runlike", "--volume", "v", "--debug", "img"}, "v", true, {"img"}},
+        VerbatimCase{"GlobalBeforeCommand",
+                     {"--debug", "runlike", "img", "--exec=/x"},
+                     "",
+                     true,
+                     {"img", "--exec=/x"}},
+        VerbatimCase{"FlagsAfterImageVerbatim",
+                     {"runlike", "img", "--volume=w", "--", "a", "---", "img2"},
+                     "",
+                     false,
+                     {"img", "--volume=w", "--", "a", "---", "img2"}},
+        VerbatimCase{
+            "DoubleDashDropped", {"runlike", "--interactive", "--", "--img"}, "", false, {"--img"}},
+        VerbatimCase{"NoPositional", {"runlike", "--volume=x"}, "x", false, {}}),
+    case_name<VerbatimCase>);
+
+TEST(NotInterspersedTest, UnknownFlagBeforeFirstPositionalIsAnError) {
+  auto line = parse_command_line(Args{"runlike", "--exec", "img"}, globals(), kRunTable);
+  ASSERT_FALSE(line);
+  EXPECT_NE(line.error().text().find("unknown flag: --exec"), std::string::npos)
+      << line.error().text();
+}
+
 }  // namespace
 }  // namespace stage0

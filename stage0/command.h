@@ -51,6 +51,11 @@ struct Command {
   std::span<const Command* const> subcommands = {};
   // A subcommand names its group ("image"), so usage and errors say "rkt image list".
   std::string_view group = {};
+  // False for a command whose positional arguments carry flags of their own (`rkt run IMAGE
+  // --exec=/x -- args ---`): like cobra's SetInterspersed(false), flag parsing stops at the first
+  // positional argument (or a "--", which is dropped), and that word and every word after it
+  // reach `args` verbatim, for the command to parse itself.
+  bool interspersed = true;
 };
 
 // "image list" for a subcommand, "fetch" for a top-level command.

@@ -1,5 +1,6 @@
 #include "stage0/command_line.h"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <utility>
 
@@ -162,6 +163,29 @@ oslayer::Result<CommandLine> parse_flags(std::span<const std::string> args, Flag
   return out;
 }
 
+namespace {
+
+// For a command that is not interspersed: the index of its first positional argument in `args`
+// (the command name already removed), or of a "--"; args.size() when there is none. Flags
+// that take a value skip it, as in find_command_word.
+size_t first_positional(std::span<const std::string> args, const FlagSet& flags) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--" || a.size() < 2 || a[0] != '-') return i;
+    const FlagSpec* spec = nullptr;
+    if (a.starts_with("--")) {
+      if (a.find('=') != std::string::npos) continue;
+      spec = flags.find(std::string_view(a).substr(2));
+    } else if (a.size() == 2) {
+      spec = flags.find_short(a[1]);
+    }
+    if (spec != nullptr && spec->kind == FlagKind::kString) ++i;
+  }
+  return args.size();
+}
+
+}  // namespace
+
 oslayer::Result<CommandLine> parse_command_line(std::span<const std::string> args,
                                                 const FlagSet& globals, CommandTable table) {
   const std::optional<size_t> word = find_command_word(args, globals);
@@ -186,9 +210,18 @@ oslayer::Result<CommandLine> parse_command_line(std::span<const std::string> arg
       }
     }
   }
+  std::vector<std::string> verbatim;
+  if (command != nullptr && !command->interspersed) {
+    const size_t first = std::min(first_positional(rest, flags), rest.size());
+    auto tail = rest.begin() + static_cast<std::ptrdiff_t>(first);
+    const bool dashes = tail != rest.end() && *tail == "--";
+    verbatim.assign(dashes ? tail + 1 : tail, rest.end());
+    rest.erase(tail, rest.end());
+  }
   auto line = parse_flags(rest, std::move(flags));
   if (!line) return usage_error(line.error(), command);
   line->command = command;
+  if (command != nullptr && !command->interspersed) line->args = std::move(verbatim);
   return line;
 }
 
