@@ -1,0 +1,198 @@
+#include "stage0/run/pod_start.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "appc-spec/image_manifest.h"
+#include "appc-spec/pod_manifest.h"
+#include "oslayer/atomic_file.h"
+#include "oslayer/beneath.h"
+#include "oslayer/overlay.h"
+#include "stage0/run/pod_files.h"
+
+namespace stage0::run {
+namespace {
+
+using oslayer::Error;
+using oslayer::Result;
+using oslayer::Status;
+
+std::string tree_dir(const StartOptions& o, const std::string& tree_id) {
+  return o.data_dir + "/cas/tree/" + tree_id;
+}
+
+// A tree named by the pod must still be complete: a prepared pod waits unlocked, and an
+// `image gc` in between could have removed it.
+Status check_tree(const StartOptions& o, const std::string& tree_id) {
+  if (tree_id.find('/') != std::string::npos || tree_id.empty() || tree_id[0] == '.') {
+    return Error::msg("the pod names a malformed tree ID \"" + tree_id + "\"");
+  }
+  struct stat st {};
+  if (::stat((tree_dir(o, tree_id) + "/rendered").c_str(), &st) < 0) {
+    return Error::sys(errno, "tree " + tree_id + " of the pod is not in the store any more");
+  }
+  return oslayer::ok();
+}
+
+Status mount_tree(const StartOptions& o, const std::string& tree_id, const std::string& app,
+                  int target) {
+  const std::string ov = o.pod_path + "/overlay/" + tree_id;
+  const std::string sub = app.empty() ? "" : "/" + app;
+  oslayer::OverlayLayers layers{
+      {tree_dir(o, tree_id) + "/rootfs"}, ov + "/upper" + sub, ov + "/work" + sub};
+  return oslayer::mount_overlay(layers, target);
+}
+
+}  // namespace
+
+Result<std::vector<HostsEntry>> parse_hosts_entries(const std::vector<std::string>& flags) {
+  std::vector<HostsEntry> out;
+  for (const std::string& f : flags) {
+    size_t pos = 0;
+    while (pos <= f.size()) {
+      const size_t comma = std::min(f.find(',', pos), f.size());
+      const std::string part = f.substr(pos, comma - pos);
+      pos = comma + 1;
+      const size_t eq = part.find('=');
+      if (part == "host") {
+        return Error::msg("--hosts-entry=host (the host's /etc/hosts) is not supported yet");
+      }
+      if (eq == std::string::npos || eq == 0 || eq + 1 == part.size()) {
+        return Error::msg("--hosts-entry \"" + f + "\": each entry must be IP=HOSTNAME");
+      }
+      const std::string ip = part.substr(0, eq);
+      if (ip.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos) {
+        return Error::msg("--hosts-entry \"" + f + "\": \"" + ip + "\" is not an IP address");
+      }
+      const std::string name = part.substr(eq + 1);
+      auto it =
+          std::find_if(out.begin(), out.end(), [&](const HostsEntry& e) { return e.ip == ip; });
+      if (it == out.end()) {
+        out.push_back(HostsEntry{ip, {name}});
+      } else {
+        it->names.push_back(name);
+      }
+    }
+  }
+  return out;
+}
+
+std::string runtime_config_json(const StartOptions& o) {
+  nlohmann::json hosts = nlohmann::json::array();
+  for (const auto& e : o.hosts_entries) hosts.push_back({{"ip", e.ip}, {"names", e.names}});
+  nlohmann::json j = {{"hostname", o.hostname},
+                      {"hostsEntries", hosts},
+                      {"dns", nlohmann::json::object()},
+                      {"stopTimeout", 10},
+                      {"interactive", o.interactive}};
+  return j.dump() + "\n";
+}
+
+std::vector<std::string> stage1_run_argv(const std::string& entrypoint, const StartOptions& o) {
+  std::vector<std::string> argv = {entrypoint};
+  if (o.debug) argv.push_back("--debug");
+  argv.push_back("--net=host");
+  if (o.interactive) argv.push_back("--interactive");
+  if (!o.local_config.empty()) argv.push_back("--local-config=" + o.local_config);
+  if (!o.hostname.empty()) argv.push_back("--hostname=" + o.hostname);
+  if (o.disable_capabilities) argv.push_back("--disable-capabilities-restriction");
+  if (o.disable_paths) argv.push_back("--disable-paths");
+  if (o.disable_seccomp) argv.push_back("--disable-seccomp");
+  argv.push_back(o.uuid);
+  return argv;
+}
+
+Result<std::string> stage1_entrypoint(int pod_dir, const std::string& name) {
+  auto raw = read_pod_file(pod_dir, "stage1/manifest");
+  if (!raw) return std::move(raw).error();
+  auto m = appc::decode_image_manifest(*raw);
+  if (!m) return std::move(m).error().context("reading the pod's stage1/manifest");
+  auto ep = appc::find_annotation(m->annotations, "coreos.com/rkt/stage1/" + name);
+  if (!ep) {
+    return Error::msg("stage1 " + m->name.str() + " does not implement " + name);
+  }
+  if (!ep->starts_with('/') || ep->find("/../") != std::string::npos || ep->ends_with("/..")) {
+    return Error::msg("stage1 " + m->name.str() + ": entrypoint " + name + " \"" + *ep +
+                      "\" is not a clean absolute path");
+  }
+  return *ep;
+}
+
+Status start_pod(const StartOptions& o) {
+  auto entrypoint = stage1_entrypoint(o.pod_dir, "run");
+  if (!entrypoint) return std::move(entrypoint).error();
+  auto s1_tree = read_pod_file(o.pod_dir, "stage1TreeStoreID");
+  if (!s1_tree) return std::move(s1_tree).error();
+  if (auto st = check_tree(o, *s1_tree); !st) return st;
+  auto raw_pod = read_pod_file(o.pod_dir, "pod");
+  if (!raw_pod) return std::move(raw_pod).error();
+  auto pm = appc::decode_pod_manifest(*raw_pod);
+  if (!pm) return std::move(pm).error().context("reading the pod manifest");
+  struct AppTree {
+    std::string name, tree_id, manifest;
+  };
+  std::vector<AppTree> apps;
+  for (const auto& ra : pm->apps) {
+    const std::string info = "appsinfo/" + ra.name.str();
+    auto tree = read_pod_file(o.pod_dir, info + "/treeStoreID");
+    if (!tree) return std::move(tree).error();
+    if (auto st = check_tree(o, *tree); !st) return st;
+    auto manifest = read_pod_file(o.pod_dir, info + "/manifest");
+    if (!manifest) return std::move(manifest).error();
+    apps.push_back(AppTree{ra.name.str(), std::move(*tree), std::move(*manifest)});
+  }
+  if (auto st =
+          oslayer::write_file_atomic(o.pod_dir, "runtime-config", runtime_config_json(o), 0640);
+      !st) {
+    return st;
+  }
+
+  // Every mount from here on lives in this private namespace only: when stage1 (which the exec
+  // below turns this process into) and the pod are gone, so are the mounts. No guard is needed
+  // on failure either: the error ends this process, and its namespace with it.
+  if (auto st = oslayer::enter_private_mount_namespace(); !st) return st;
+  {
+    auto target = oslayer::open_beneath(o.pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
+                                        oslayer::Symlinks::kRefuse);
+    if (!target) return std::move(target).error();
+    if (auto st = mount_tree(o, *s1_tree, "", target->get()); !st) {
+      return std::move(st).error().context("mounting the stage1 overlay");
+    }
+  }
+  // Opened again: the fd above names the directory under the overlay, this one its root.
+  auto s1_root = oslayer::open_beneath(o.pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
+                                       oslayer::Symlinks::kRefuse);
+  if (!s1_root) return std::move(s1_root).error();
+  for (const AppTree& a : apps) {
+    const std::string base = "opt/stage2/" + a.name;
+    auto target = oslayer::make_dirs_beneath(s1_root->get(), base + "/rootfs", 0755);
+    if (!target) return std::move(target).error().context("app " + a.name);
+    if (auto st = mount_tree(o, a.tree_id, a.name, target->get()); !st) {
+      return std::move(st).error().context("mounting the overlay of app " + a.name);
+    }
+    auto mf = oslayer::open_beneath(s1_root->get(), base + "/manifest",
+                                    O_WRONLY | O_CREAT | O_TRUNC, 0644, oslayer::Symlinks::kRefuse);
+    if (!mf) return std::move(mf).error().context("app " + a.name);
+    if (auto st = oslayer::write_all(mf->get(), a.manifest); !st) {
+      return std::move(st).error().context("writing the manifest of app " + a.name);
+    }
+  }
+
+  if (::fchdir(o.pod_dir) < 0) return Error::sys(errno, "entering the pod directory");
+  const std::string path = o.pod_path + "/stage1/rootfs" + *entrypoint;
+  std::vector<std::string> args = stage1_run_argv(path, o);
+  std::vector<char*> argv;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  if (::setenv("RKT_LOCK_FD", std::to_string(o.lock_fd).c_str(), 1) < 0) {
+    return Error::sys(errno, "setting RKT_LOCK_FD");
+  }
+  ::execv(path.c_str(), argv.data());
+  return Error::sys(errno, "executing stage1 " + path);
+}
+
+}  // namespace stage0::run

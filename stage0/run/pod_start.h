@@ -1,0 +1,50 @@
+// The last step of `rkt run` and `rkt run-prepared` (stage1-interface.md, "Mounts" and "The run
+// entrypoint"): a private mount namespace, the stage1 and app overlays, the runtime config, then
+// exec of stage1's run entrypoint with the pod's lock fd. On success it does not return.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "oslayer/result.h"
+
+namespace stage0::run {
+
+struct HostsEntry {
+  std::string ip;
+  std::vector<std::string> names;
+};
+
+// What the run step needs besides the pod dir: the stage1 flags and the runtime-config fields.
+struct StartOptions {
+  std::string data_dir;  // for the tree store: <data_dir>/cas/tree/<id>
+  std::string pod_path;  // absolute path of the pod dir (in run/)
+  std::string uuid;
+  int pod_dir = -1;  // the pod dir fd
+  int lock_fd = -1;  // already without FD_CLOEXEC
+  bool debug = false;
+  bool interactive = false;
+  std::string hostname;  // empty: stage1's default (rkt-<uuid>)
+  std::vector<HostsEntry> hosts_entries;
+  std::string local_config;  // --local-config, passed on
+  bool disable_capabilities = false;
+  bool disable_paths = false;
+  bool disable_seccomp = false;
+};
+
+// --hosts-entry values ("IP=NAME[,IP=NAME...]"), merged by IP in order.
+oslayer::Result<std::vector<HostsEntry>> parse_hosts_entries(const std::vector<std::string>& flags);
+
+// The runtime-config JSON stage1 reads.
+std::string runtime_config_json(const StartOptions& o);
+
+// The argv of the run entrypoint (argv[0] = `entrypoint`).
+std::vector<std::string> stage1_run_argv(const std::string& entrypoint, const StartOptions& o);
+
+// Reads the entrypoint `name` ("run") from the pod's stage1/manifest annotations.
+oslayer::Result<std::string> stage1_entrypoint(int pod_dir, const std::string& name);
+
+// Mounts and execs; returns only on failure.
+oslayer::Status start_pod(const StartOptions& o);
+
+}  // namespace stage0::run

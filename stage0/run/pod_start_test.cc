@@ -1,0 +1,131 @@
+// The stage1 run argv, the runtime config, --hosts-entry, and the pod files written beneath the
+// pod dir (in a temp dir, no root needed).
+#include "stage0/run/pod_start.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "oslayer/fd.h"
+#include "stage0/run/pod_files.h"
+
+namespace stage0::run {
+namespace {
+
+TEST(Stage1RunArgv, ContractOrder) {
+  StartOptions o;
+  o.uuid = "u-1";
+  EXPECT_EQ(stage1_run_argv("/p/init", o),
+            (std::vector<std::string>{"/p/init", "--net=host", "u-1"}));
+  o.debug = o.interactive = o.disable_capabilities = o.disable_paths = o.disable_seccomp = true;
+  o.local_config = "/etc/rkt";
+  o.hostname = "h";
+  EXPECT_EQ(stage1_run_argv("/p/init", o),
+            (std::vector<std::string>{"/p/init", "--debug", "--net=host", "--interactive",
+                                      "--local-config=/etc/rkt", "--hostname=h",
+                                      "--disable-capabilities-restriction", "--disable-paths",
+                                      "--disable-seccomp", "u-1"}));
+}
+
+TEST(HostsEntries, MergedByIp) {
+  auto e = parse_hosts_entries({"10.0.0.1=a,10.0.0.2=b", "10.0.0.1=c", "::1=six"});
+  ASSERT_TRUE(e) << e.error().text();
+  ASSERT_EQ(e->size(), 3u);
+  EXPECT_EQ((*e)[0].names, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ((*e)[2].ip, "::1");
+  EXPECT_FALSE(parse_hosts_entries({"nonsense"}));
+  EXPECT_FALSE(parse_hosts_entries({"1.2.3.4="}));
+  EXPECT_FALSE(parse_hosts_entries({"host"}));
+  EXPECT_FALSE(parse_hosts_entries({"not-an-ip=x"}));
+}
+
+TEST(RuntimeConfig, Fields) {
+  StartOptions o;
+  o.hostname = "web";
+  o.interactive = true;
+  o.hosts_entries = {{"1.2.3.4", {"a", "b"}}};
+  auto j = nlohmann::json::parse(runtime_config_json(o));
+  EXPECT_EQ(j["hostname"], "web");
+  EXPECT_EQ(j["interactive"], true);
+  EXPECT_EQ(j["stopTimeout"], 10);
+  EXPECT_EQ(j["hostsEntries"][0]["ip"], "1.2.3.4");
+  EXPECT_EQ(j["hostsEntries"][0]["names"][1], "b");
+  EXPECT_TRUE(j["dns"].is_object());
+}
+
+class PodFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/rocket-podfiles-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    root_ = tmpl;
+    auto fd = oslayer::open_path(root_, O_RDONLY | O_DIRECTORY);
+    ASSERT_TRUE(fd);
+    dir_ = std::move(*fd);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::string root_;
+  oslayer::Fd dir_;
+};
+
+const char* kS1 =
+    R"({"acKind":"ImageManifest","acVersion":"0.8.11","name":"coreos.com/rkt/stage1-rocket",
+  "annotations":[{"name":"coreos.com/rkt/stage1/run","value":"/init"}]})";
+
+TEST_F(PodFilesTest, LayoutOfTheContract) {
+  PodFiles f;
+  f.pod_manifest = "{}";
+  f.stage1 = {"deps-sha512-s1", kS1};
+  f.apps = {{"web", {"deps-sha512-app", "{\"m\":1}"}}, {"db", {"deps-sha512-app", "{}"}}};
+  f.volumes = {
+      *appc::parse_volume_flag("data,kind=empty,mode=0710,uid=" + std::to_string(::getuid()) +
+                               ",gid=" + std::to_string(::getgid())),
+      *appc::parse_volume_flag("h,kind=host,source=/tmp")};
+  ASSERT_TRUE(write_pod_files(dir_.get(), f));
+  namespace fs = std::filesystem;
+  for (const char* p : {"pod", "pod-created", "stage1TreeStoreID", "stage1/manifest",
+                        "stage1/rootfs", "appsinfo/web/manifest", "appsinfo/web/treeStoreID",
+                        "appsinfo/db/treeStoreID", "overlay/deps-sha512-s1/upper",
+                        "overlay/deps-sha512-s1/work", "overlay/deps-sha512-app/upper/web",
+                        "overlay/deps-sha512-app/work/db", "sharedVolumes/data"}) {
+    EXPECT_TRUE(fs::exists(root_ + "/" + p)) << p;
+  }
+  EXPECT_FALSE(fs::exists(root_ + "/sharedVolumes/h"));
+  struct stat st {};
+  ASSERT_EQ(::stat((root_ + "/sharedVolumes/data").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0710u);
+  ASSERT_EQ(::stat((root_ + "/pod").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+  EXPECT_EQ(*read_pod_file(dir_.get(), "appsinfo/web/manifest"), "{\"m\":1}");
+  EXPECT_EQ(*read_pod_file(dir_.get(), "stage1TreeStoreID"), "deps-sha512-s1");
+  EXPECT_EQ(*stage1_entrypoint(dir_.get(), "run"), "/init");
+  auto missing = stage1_entrypoint(dir_.get(), "enter");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().text().find("does not implement enter"), std::string::npos);
+  // Written once: a second prepare into the same dir must not overwrite.
+  EXPECT_FALSE(write_pod_files(dir_.get(), f));
+}
+
+TEST_F(PodFilesTest, NoWriteThroughASymlink) {
+  ASSERT_EQ(::symlink("/tmp", (root_ + "/appsinfo").c_str()), 0);
+  PodFiles f;
+  f.stage1 = {"t", kS1};
+  f.apps = {{"web", {"deps-x", "{}"}}};
+  EXPECT_FALSE(write_pod_files(dir_.get(), f));
+}
+
+TEST_F(PodFilesTest, BadVolumeModeRefused) {
+  PodFiles f;
+  f.stage1 = {"t", kS1};
+  f.volumes = {*appc::parse_volume_flag("v,kind=empty")};
+  f.volumes[0].mode = "0999";
+  auto st = write_pod_files(dir_.get(), f);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().text().find("octal"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stage0::run
