@@ -221,6 +221,10 @@ Result<Fd> open_mount_target(int root, const std::string& path, TargetKind kind)
   return open_mount_target_at_depth(root, path, kind, 0);
 }
 
+Result<Fd> open_in_root(int root, const std::string& path, int flags) {
+  return openat2_in_root(root, path, flags);
+}
+
 MountGuard& MountGuard::operator=(MountGuard&& o) noexcept {
   if (this != &o) {
     reset();

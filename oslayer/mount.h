@@ -61,6 +61,10 @@ enum class TargetKind { kDirectory, kFile };
 // through a symlink. Returns an O_PATH fd of the target, checked to be of `kind`.
 Result<Fd> open_mount_target(int root, const std::string& path, TargetKind kind);
 
+// openat2(root, path, flags | O_CLOEXEC) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS: symlinks
+// are followed as if `root` were "/". Nothing is created.
+Result<Fd> open_in_root(int root, const std::string& path, int flags);
+
 // Unmounts `path` (MNT_DETACH) when dropped, unless released. For mounts made in a mount
 // namespace that outlives the code that made them.
 class MountGuard {

@@ -1,0 +1,212 @@
+#include "stage1/app_launch.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "oslayer/mount.h"
+#include "oslayer/namespaces.h"
+
+namespace stage1 {
+namespace {
+
+using oslayer::Error;
+using oslayer::Fd;
+using oslayer::Result;
+using oslayer::Status;
+
+void send_message(int report, const std::string& text, int fd_to_pass) {
+  iovec iov{const_cast<char*>(text.data()), text.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (fd_to_pass >= 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd_to_pass, sizeof(int));
+  }
+  // If the supervisor is gone there is nobody left to tell.
+  (void)::sendmsg(report, &msg, MSG_NOSIGNAL);
+}
+
+// Moves `fd` to a number >= 10, so that placing fd 3 for stage2 cannot clobber it.
+Result<Fd> lift(int fd) {
+  int n = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
+  if (n < 0) return Error::sys(errno, "duplicating a descriptor");
+  return Fd(n);
+}
+
+// In a child about to exec stage2: fd 3 = the App JSON, from its start.
+[[noreturn]] void exec_stage2(int stage2, int app_json, const std::vector<std::string>& args,
+                              int report) {
+  std::string err;
+  if (::dup2(app_json, 3) < 0 || ::lseek(3, 0, SEEK_SET) < 0) {
+    err = std::string("placing the app manifest on fd 3: ") + std::strerror(errno);
+  } else {
+    std::vector<char*> argv;
+    static char arg0[] = "stage2";
+    argv.push_back(arg0);
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    // Nothing of stage1's environment reaches the app: stage2 builds the app's own.
+    char* envp[] = {nullptr};
+    ::fexecve(stage2, argv.data(), envp);
+    err = std::string("executing stage2: ") + std::strerror(errno);
+  }
+  if (report >= 0) {
+    send_message(report, "e" + err, -1);
+  } else {
+    err = "stage1: " + err + "\n";
+    (void)!::write(STDERR_FILENO, err.data(), err.size());
+  }
+  ::_exit(254);
+}
+
+Status enter_app_root(const AppLaunch& l, int report) {
+  if (auto s = l.cgroup.add_process(0); !s) return s;
+  // The app's mounts live in its own namespace, a slave of the pod's: nothing made here
+  // propagates back, and the namespace goes away with the app's last process.
+  if (auto s = oslayer::unshare_namespaces(CLONE_NEWNS); !s) return s;
+  if (auto s = oslayer::set_propagation("/", oslayer::Propagation::kSlave, true); !s) return s;
+  {
+    // /proc is still the host's here, and /proc/self this very process.
+    auto ns = oslayer::open_path("/proc/self/ns/mnt", O_RDONLY);
+    if (!ns) return std::move(ns).error();
+    send_message(report, "n", ns->get());
+  }
+  // pivot_root needs the new root to be a mount point: bind the rootfs onto itself, then work
+  // in that new mount only.
+  {
+    auto dir = oslayer::open_path(l.rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+    if (!dir) return std::move(dir).error().context("opening the app's rootfs");
+    auto self = oslayer::clone_mount(dir->get(), true);
+    if (!self) return std::move(self).error().context("binding the app's rootfs");
+    if (auto s = oslayer::attach_mount(self->get(), dir->get()); !s) {
+      return std::move(s).context("binding the app's rootfs");
+    }
+  }
+  auto root = oslayer::open_path(l.rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+  if (!root) return std::move(root).error().context("opening the app's rootfs");
+  if (auto s = mount_app_filesystems(root->get(), l.filesystems); !s) return s;
+  return oslayer::pivot_into(root->get());
+}
+
+Status setup_stdio(const AppLaunch& l) {
+  if (l.interactive) return oslayer::ok();
+  // A pod that is not interactive reads nothing from the caller's terminal.
+  int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null < 0) return Error::sys(errno, "opening /dev/null");
+  int rc = ::dup2(null, STDIN_FILENO);
+  int err = errno;
+  ::close(null);
+  if (rc < 0) return Error::sys(err, "redirecting stdin");
+  return oslayer::ok();
+}
+
+}  // namespace
+
+Result<Fd> make_memfd(const std::string& name, const std::string& text) {
+  int fd = ::memfd_create(name.c_str(), MFD_CLOEXEC);
+  if (fd < 0) return Error::sys(errno, "creating a memfd");
+  Fd m(fd);
+  if (auto s = oslayer::write_all(fd, text); !s) return std::move(s).error();
+  if (::lseek(fd, 0, SEEK_SET) < 0) return Error::sys(errno, "rewinding a memfd");
+  return m;
+}
+
+Result<int> run_event_handler(const AppLaunch& l, const std::string& event) {
+  auto json = make_memfd("app-manifest", l.app_json);
+  if (!json) return std::move(json).error();
+  auto stage2 = lift(l.stage2_fd);
+  if (!stage2) return std::move(stage2).error();
+  auto args = l.stage2_args;
+  args.push_back("--event=" + event);
+  auto child = oslayer::fork_child([&] {
+    exec_stage2(stage2->get(), json->get(), args, -1);
+    return 254;
+  });
+  if (!child) return std::move(child).error();
+  auto status = child->wait();
+  if (!status) return std::move(status).error();
+  return oslayer::exit_code_of(*status);
+}
+
+int launch_app(const AppLaunch& l, int report) {
+  auto fail = [&](const Error& e) {
+    send_message(report, "e" + e.text(), -1);
+    return 254;
+  };
+  // The supervisor blocks the signals it reads through a signalfd; the app gets a clean slate.
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  // Its own session: the app cannot push input into the caller's terminal (TIOCSTI) unless it
+  // is interactive, when the terminal becomes its controlling one.
+  if (::setsid() < 0) return fail(Error::sys(errno, "creating a session"));
+  if (l.interactive && ::isatty(STDIN_FILENO) == 1) {
+    // Best effort: the terminal may be the controlling one of the caller's session, which
+    // only a steal (argument 1) could take; the app then runs without one.
+    (void)::ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+  }
+  auto stage2 = lift(l.stage2_fd);
+  if (!stage2) return fail(stage2.error());
+  if (auto s = enter_app_root(l, report); !s) return fail(s.error());
+  if (auto s = setup_stdio(l); !s) return fail(s.error());
+  if (l.has_pre_start) {
+    AppLaunch handler = l;
+    handler.stage2_fd = stage2->get();
+    auto code = run_event_handler(handler, "pre-start");
+    if (!code) return fail(std::move(code).error().context("running the pre-start handler"));
+    if (*code != 0) {
+      fail(Error::msg("the pre-start handler exited with " + std::to_string(*code)));
+      return *code;
+    }
+  }
+  auto json = make_memfd("app-manifest", l.app_json);
+  if (!json) return fail(json.error());
+  exec_stage2(stage2->get(), json->get(), l.stage2_args, report);
+}
+
+LaunchReport read_launch_report(int report) {
+  LaunchReport r;
+  for (;;) {
+    char buf[4096];
+    iovec iov{buf, sizeof buf};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(report, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return r;  // end of file: stage2 was executed (or the child died)
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+        int fd = -1;
+        std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+        r.mount_ns.reset(fd);
+      }
+    }
+    if (n > 1 && buf[0] == 'e') {
+      r.error.assign(buf + 1, static_cast<size_t>(n - 1));
+      return r;
+    }
+  }
+}
+
+}  // namespace stage1

@@ -1,0 +1,257 @@
+#include "stage1/app_mounts.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "oslayer/beneath.h"
+#include "oslayer/mount.h"
+#include "stage1/kernel_paths.h"
+
+namespace stage1 {
+namespace {
+
+using oslayer::Error;
+using oslayer::Fd;
+using oslayer::MountAttrs;
+using oslayer::Result;
+using oslayer::Status;
+
+constexpr MountAttrs kNoSuidDevExec{false, true, true, true};
+constexpr MountAttrs kReadOnlyNoSuidDevExec{true, true, true, true};
+
+// /proc, /sys and /dev must be real directories of the image: a symlink there is refused rather
+// than followed, even inside the root (CVE-2019-19921, CVE-2026-41579).
+Result<Fd> api_fs_target(int rootfs, const std::string& name) {
+  auto dir = oslayer::make_dirs_beneath(rootfs, name, 0755);
+  if (!dir) {
+    return std::move(dir).error().context("/" + name + " must be a directory in the image");
+  }
+  return dir;
+}
+
+// The host's /dev/null, checked to be the real device before anything is hidden under it
+// (CVE-2025-31133: a /dev/null swapped for a symlink unmasks what it should hide).
+Result<Fd> open_dev_null() {
+  auto fd = oslayer::open_path("/dev/null", O_PATH | O_NOFOLLOW);
+  if (!fd) return std::move(fd).error();
+  struct stat st {};
+  if (::fstat(fd->get(), &st) < 0) return Error::sys(errno, "inspecting /dev/null");
+  if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+    return Error::msg("/dev/null of the host is not the null device");
+  }
+  return fd;
+}
+
+Status protect_paths(int fs_root, const std::vector<ProtectedPath>& paths, int dev_null,
+                     const std::string& where) {
+  for (const auto& p : paths) {
+    auto target = oslayer::open_beneath(fs_root, p.path, O_PATH, 0, oslayer::Symlinks::kRefuse);
+    if (!target) {
+      if (target.error().code() == ENOENT) continue;  // this kernel has no such file
+      return std::move(target).error().context("protecting " + where + "/" + p.path);
+    }
+    Status s;
+    switch (p.how) {
+      case PathProtection::kMaskFile:
+        s = oslayer::bind_mount(dev_null, target->get(), false, MountAttrs{true, true, true, true});
+        break;
+      case PathProtection::kMaskDir: {
+        auto empty = oslayer::make_fs_mount("tmpfs", {{"mode", "0555"}}, kReadOnlyNoSuidDevExec);
+        s = empty ? oslayer::attach_mount(empty->get(), target->get()) : Status(empty.error());
+        break;
+      }
+      case PathProtection::kReadOnly:
+        s = oslayer::remount_read_only(target->get());
+        break;
+    }
+    if (!s) return std::move(s).context("protecting " + where + "/" + p.path);
+  }
+  return oslayer::ok();
+}
+
+Status mount_proc(int rootfs, bool disable_paths, int dev_null) {
+  auto target = api_fs_target(rootfs, "proc");
+  if (!target) return std::move(target).error();
+  auto proc = oslayer::make_fs_mount("proc", {}, kNoSuidDevExec);
+  if (!proc) return std::move(proc).error();
+  if (auto s = oslayer::attach_mount(proc->get(), target->get()); !s) return s;
+  return protect_paths(proc->get(), protected_proc_paths(disable_paths), dev_null, "/proc");
+}
+
+Status mount_sys(int rootfs, bool disable_paths) {
+  auto target = api_fs_target(rootfs, "sys");
+  if (!target) return std::move(target).error();
+  auto sys = oslayer::make_fs_mount("sysfs", {}, kReadOnlyNoSuidDevExec);
+  if (!sys) return std::move(sys).error();
+  if (auto s = oslayer::attach_mount(sys->get(), target->get()); !s) return s;
+  return protect_paths(sys->get(), protected_sys_paths(disable_paths), -1, "/sys");
+}
+
+struct DeviceNode {
+  const char* name;
+  unsigned major, minor;
+};
+constexpr DeviceNode kDevices[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+                                   {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+constexpr std::pair<const char*, const char*> kDevLinks[] = {
+    {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
+};
+
+// A fresh tmpfs, filled while still detached (so nothing of the image is ever followed), then
+// attached on /dev; devpts and shm go on it after.
+Status mount_dev(int rootfs, bool console_is_stdin, int dev_null) {
+  auto target = api_fs_target(rootfs, "dev");
+  if (!target) return std::move(target).error();
+  auto dev = oslayer::make_fs_mount("tmpfs", {{"mode", "0755"}, {"size", "65536k"}},
+                                    MountAttrs{false, true, false, true});
+  if (!dev) return std::move(dev).error().context("mounting /dev");
+  int d = dev->get();
+  for (const auto& n : kDevices) {
+    if (::mknodat(d, n.name, S_IFCHR | 0666, makedev(n.major, n.minor)) < 0 ||
+        ::fchmodat(d, n.name, 0666, 0) < 0) {
+      return Error::sys(errno, std::string("creating /dev/") + n.name);
+    }
+  }
+  for (const auto& [name, to] : kDevLinks) {
+    if (::symlinkat(to, d, name) < 0)
+      return Error::sys(errno, std::string("creating /dev/") + name);
+  }
+  for (const char* dir : {"pts", "shm"}) {
+    if (::mkdirat(d, dir, 0755) < 0) return Error::sys(errno, std::string("creating /dev/") + dir);
+  }
+  int console = ::openat(d, "console", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (console < 0) return Error::sys(errno, "creating /dev/console");
+  ::close(console);
+  if (auto s = oslayer::attach_mount(d, target->get()); !s) return std::move(s).context("/dev");
+
+  auto pts = oslayer::make_fs_mount(
+      "devpts", {{"newinstance", ""}, {"ptmxmode", "0666"}, {"mode", "0620"}, {"gid", "5"}},
+      MountAttrs{false, true, false, true});
+  if (!pts) return std::move(pts).error().context("mounting /dev/pts");
+  auto pts_dir =
+      oslayer::open_beneath(d, "pts", O_PATH | O_DIRECTORY, 0, oslayer::Symlinks::kRefuse);
+  if (!pts_dir) return std::move(pts_dir).error();
+  if (auto s = oslayer::attach_mount(pts->get(), pts_dir->get()); !s) {
+    return std::move(s).context("mounting /dev/pts");
+  }
+  auto shm =
+      oslayer::make_fs_mount("tmpfs", {{"mode", "1777"}, {"size", "65536k"}}, kNoSuidDevExec);
+  if (!shm) return std::move(shm).error().context("mounting /dev/shm");
+  auto shm_dir =
+      oslayer::open_beneath(d, "shm", O_PATH | O_DIRECTORY, 0, oslayer::Symlinks::kRefuse);
+  if (!shm_dir) return std::move(shm_dir).error();
+  if (auto s = oslayer::attach_mount(shm->get(), shm_dir->get()); !s) {
+    return std::move(s).context("mounting /dev/shm");
+  }
+  // /dev/console: the caller's terminal for an interactive app, else the null device.
+  auto console_target = oslayer::open_beneath(d, "console", O_PATH, 0, oslayer::Symlinks::kRefuse);
+  if (!console_target) return std::move(console_target).error();
+  int source = console_is_stdin ? STDIN_FILENO : dev_null;
+  if (auto s = oslayer::bind_mount(source, console_target->get(), false, MountAttrs{}); !s) {
+    return std::move(s).context("mounting /dev/console");
+  }
+  return oslayer::ok();
+}
+
+Status bind_file(int source, int rootfs, const std::string& target_path) {
+  auto target = oslayer::open_mount_target(rootfs, target_path, oslayer::TargetKind::kFile);
+  if (!target) return std::move(target).error();
+  return oslayer::bind_mount(source, target->get(), false, MountAttrs{true, true, true, false})
+      .context("mounting " + target_path);
+}
+
+Status mount_etc_files(int rootfs, const AppFilesystems& fs) {
+  auto hosts = oslayer::open_path(fs.hosts_file, O_PATH);
+  if (!hosts) return std::move(hosts).error().context("mounting /etc/hosts");
+  if (auto s = bind_file(hosts->get(), rootfs, "/etc/hosts"); !s) return s;
+
+  std::string resolv_source;
+  switch (fs.resolv) {
+    case ResolvSource::kNone:
+      return oslayer::ok();
+    case ResolvSource::kGenerated:
+      resolv_source = fs.resolv_file;
+      break;
+    case ResolvSource::kImage: {
+      auto own = oslayer::open_in_root(rootfs, "/etc/resolv.conf", O_PATH);
+      if (own) return oslayer::ok();
+      resolv_source = "/etc/resolv.conf";
+      break;
+    }
+    case ResolvSource::kHost:
+      resolv_source = "/etc/resolv.conf";
+      break;
+  }
+  auto source = oslayer::open_path(resolv_source, O_PATH);
+  if (!source) {
+    // A host without a resolv.conf has nothing to share; the app resolves as the host does.
+    if (source.error().code() == ENOENT && fs.resolv != ResolvSource::kGenerated) {
+      return oslayer::ok();
+    }
+    return std::move(source).error().context("mounting /etc/resolv.conf");
+  }
+  return bind_file(source->get(), rootfs, "/etc/resolv.conf");
+}
+
+Result<Fd> open_volume_source(const VolumeMount& v) {
+  if (v.kind == appc::VolumeKind::kHost) {
+    // The host path is the pod's owner's choice and may itself be a symlink on the host.
+    return oslayer::open_path(v.source, O_PATH);
+  }
+  // sharedVolumes/<name> is made by stage0 with the volume's mode and owner; a pod dir whose
+  // stage0 did not make it gets it here.
+  if (::mkdirat(AT_FDCWD, "sharedVolumes", 0755) < 0 && errno != EEXIST) {
+    return Error::sys(errno, "creating sharedVolumes");
+  }
+  if (::mkdirat(AT_FDCWD, v.source.c_str(), v.mode) == 0) {
+    if (::fchmodat(AT_FDCWD, v.source.c_str(), v.mode, 0) < 0 ||
+        ::fchownat(AT_FDCWD, v.source.c_str(), v.uid, v.gid, AT_SYMLINK_NOFOLLOW) < 0) {
+      return Error::sys(errno, "creating " + v.source);
+    }
+  } else if (errno != EEXIST) {
+    return Error::sys(errno, "creating " + v.source);
+  }
+  return oslayer::open_path(v.source, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+}
+
+Status mount_volume(int rootfs, const VolumeMount& v) {
+  auto source = open_volume_source(v);
+  if (!source) return std::move(source).error();
+  struct stat st {};
+  if (::fstat(source->get(), &st) < 0) return Error::sys(errno, "inspecting " + v.source);
+  auto kind = S_ISDIR(st.st_mode) ? oslayer::TargetKind::kDirectory : oslayer::TargetKind::kFile;
+  auto target = oslayer::open_mount_target(rootfs, v.target, kind);
+  if (!target) return std::move(target).error();
+  MountAttrs attrs;
+  attrs.read_only = v.read_only;
+  return oslayer::bind_mount(source->get(), target->get(), v.recursive, attrs);
+}
+
+}  // namespace
+
+Status mount_app_filesystems(int rootfs, const AppFilesystems& fs) {
+  auto dev_null = open_dev_null();
+  if (!dev_null) return std::move(dev_null).error();
+  if (auto s = mount_proc(rootfs, fs.disable_paths, dev_null->get()); !s) {
+    return std::move(s).context("mounting /proc");
+  }
+  if (auto s = mount_sys(rootfs, fs.disable_paths); !s)
+    return std::move(s).context("mounting /sys");
+  if (auto s = mount_dev(rootfs, fs.console_is_stdin, dev_null->get()); !s) {
+    return std::move(s).context("mounting /dev");
+  }
+  if (auto s = mount_etc_files(rootfs, fs); !s) return s;
+  for (const auto& v : fs.volumes) {
+    if (auto s = mount_volume(rootfs, v); !s) {
+      return std::move(s).context("mounting volume " + v.volume + " on " + v.target);
+    }
+  }
+  return oslayer::ok();
+}
+
+}  // namespace stage1

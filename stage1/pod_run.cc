@@ -1,0 +1,210 @@
+// /init: the process stage0 execs and its caller (a shell, systemd) waits for. It stays in the
+// host's PID namespace, makes the pod's cgroups, clones the pod's PID 1 (the supervisor) into
+// new PID, UTS and IPC namespaces, forwards stop signals to it, and cleans up after it.
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "oslayer/atomic_file.h"
+#include "oslayer/cgroup.h"
+#include "oslayer/fd.h"
+#include "oslayer/log.h"
+#include "oslayer/namespaces.h"
+#include "oslayer/sd_notify.h"
+#include "stage1/entrypoints.h"
+#include "stage1/pod_config.h"
+#include "stage1/supervisor.h"
+
+namespace stage1 {
+namespace {
+
+using oslayer::Error;
+using oslayer::Fd;
+using oslayer::Result;
+using oslayer::Status;
+
+// The pod dir's lock fd (RKT_LOCK_FD): "locked" is what "running" means, so it must stay open
+// for the pod's whole life. It is kept (in both stage1 processes) but not passed to any app.
+Result<int> take_lock_fd() {
+  const char* v = std::getenv("RKT_LOCK_FD");
+  if (v == nullptr || *v == '\0') return Error::msg("RKT_LOCK_FD is not set");
+  char* end = nullptr;
+  long fd = std::strtol(v, &end, 10);
+  if (*end != '\0' || fd < 0 || fd > 65535) return Error::msg("RKT_LOCK_FD is not a number");
+  if (::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC) < 0) {
+    return Error::sys(errno, "RKT_LOCK_FD " + std::string(v));
+  }
+  return static_cast<int>(fd);
+}
+
+Status write_cgroup_files(const oslayer::CgroupSet& pod) {
+  std::string dirs;
+  for (const auto& d : pod.dirs()) dirs += d.path + "\n";
+  // `cgroups`: every hierarchy's directory, for /gc (the memory hierarchy may sit elsewhere than
+  // name=systemd, which `subcgroup` alone cannot say).
+  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "cgroups", dirs, 0644); !s) return s;
+  return oslayer::write_file_atomic(AT_FDCWD, "subcgroup", pod.relative_path(), 0644);
+}
+
+class PodRun {
+ public:
+  explicit PodRun(PodConfig config) : config_(std::move(config)) {}
+  // Up to the released PID 1; on failure everything made so far is undone.
+  Status start();
+  // Forwards signals and readiness until PID 1 ends; returns the pod's exit code.
+  int wait();
+  // Removes the pod's cgroups (what PID 1's death left behind).
+  void clean_up();
+
+ private:
+  PodConfig config_;
+  oslayer::CgroupSet pod_cgroup_;
+  bool cgroup_made_ = false;
+  oslayer::Child pid1_;
+  Fd ready_;
+  Fd signals_;
+};
+
+Status PodRun::start() {
+  auto layout = oslayer::detect_cgroups();
+  if (!layout) return std::move(layout).error();
+  auto pod = oslayer::CgroupSet::create_below(*layout, "rkt-" + config_.flags.uuid);
+  if (!pod) return std::move(pod).error();
+  pod_cgroup_ = std::move(*pod);
+  cgroup_made_ = true;
+  // cgroup v2's no-internal-process rule: once controllers are enabled for the pod's subtree,
+  // the pod cgroup itself may hold no process. PID 1 therefore lives in a leaf of its own, named
+  // so that no app (an AC Name, without '.') can take it.
+  auto sup_cgroup = pod_cgroup_.create_child("supervisor.scope");
+  if (!sup_cgroup) return std::move(sup_cgroup).error();
+  if (auto s = write_cgroup_files(pod_cgroup_); !s) return s;
+
+  sigset_t set = supervisor_signals();
+  if (::sigprocmask(SIG_BLOCK, &set, nullptr) < 0) return Error::sys(errno, "blocking signals");
+  int sfd = ::signalfd(-1, &set, SFD_CLOEXEC);
+  if (sfd < 0) return Error::sys(errno, "creating a signalfd");
+  signals_.reset(sfd);
+
+  int go[2], ready[2];
+  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(ready, O_CLOEXEC) < 0) {
+    return Error::sys(errno, "creating pipes");
+  }
+  Fd go_read(go[0]), go_write(go[1]), ready_write(ready[1]);
+  ready_.reset(ready[0]);
+
+  auto child = oslayer::clone_child(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC, [&]() -> int {
+    // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
+    // then reads end-of-file (its write end died with it), and we stop there.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    go_write.reset();
+    ready_.reset();
+    signals_.reset();
+    char b = 0;
+    ssize_t n;
+    while ((n = ::read(go_read.get(), &b, 1)) < 0 && errno == EINTR) {
+    }
+    if (n != 1) return 254;
+    go_read.reset();
+    return run_supervisor(config_, pod_cgroup_, ready_write.release());
+  });
+  if (!child) return std::move(child).error().context("starting the pod's PID 1");
+  pid1_ = std::move(*child);
+  go_read.reset();
+  ready_write.reset();
+  if (auto s = sup_cgroup->add_process(pid1_.pid()); !s) return s;
+  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644); !s) {
+    return s;
+  }
+  char b = 'G';
+  if (::write(go_write.get(), &b, 1) != 1) return Error::sys(errno, "releasing the pod's PID 1");
+  return oslayer::ok();
+}
+
+int PodRun::wait() {
+  pollfd p[2] = {{signals_.get(), POLLIN, 0}, {ready_.get(), POLLIN, 0}};
+  for (;;) {
+    int n = ::poll(p, ready_.valid() ? 2 : 1, -1);
+    if (n < 0 && errno != EINTR) {
+      oslayer::log_error(Error::sys(errno, "waiting for the pod"));
+      return 254;
+    }
+    if (ready_.valid() && (p[1].revents & (POLLIN | POLLHUP)) != 0) {
+      char b = 0;
+      if (::read(ready_.get(), &b, 1) == 1) {
+        if (auto s = oslayer::sd_notify("READY=1\nMAINPID=" + std::to_string(::getpid())); !s) {
+          oslayer::log_warning(s.error().text());
+        }
+      }
+      ready_.reset();
+    }
+    if ((p[0].revents & POLLIN) == 0) continue;
+    signalfd_siginfo si{};
+    if (::read(signals_.get(), &si, sizeof si) != static_cast<ssize_t>(sizeof si)) continue;
+    if (si.ssi_signo != SIGCHLD) {
+      // PID 1 of a PID namespace only receives signals it handles; the supervisor reads these.
+      (void)::kill(pid1_.pid(), static_cast<int>(si.ssi_signo));
+      continue;
+    }
+    int status = 0;
+    pid_t r = ::waitpid(pid1_.pid(), &status, WNOHANG);
+    if (r == pid1_.pid()) {
+      pid1_.release();
+      return oslayer::exit_code_of(status);
+    }
+  }
+}
+
+void PodRun::clean_up() {
+  pid1_.kill_and_reap();
+  if (!cgroup_made_) return;
+  // The PID namespace is gone with its PID 1, so nothing should be left; a straggler (a process
+  // that escaped into the pod's cgroup from outside) is killed.
+  if (auto s = pod_cgroup_.remove(true); !s) {
+    oslayer::log_warning("the pod's cgroups remain (rkt gc removes them): " + s.error().text());
+    return;
+  }
+  // The files that named them must not send a later gc after cgroups that are gone.
+  (void)::unlink("cgroups");
+}
+
+}  // namespace
+
+int run_pod(const std::vector<std::string>& args) {
+  oslayer::log_init("stage1", false);
+  auto flags = parse_run_flags(args);
+  if (!flags) {
+    oslayer::log_error(std::move(flags).error().context("run"));
+    return 254;
+  }
+  oslayer::log_set_debug(flags->debug);
+  std::string uuid = flags->uuid;
+  auto lock = take_lock_fd();
+  if (!lock) {
+    oslayer::log_error(std::move(lock).error().context("pod " + uuid));
+    return 254;
+  }
+  auto config = load_pod_config(AT_FDCWD, std::move(*flags));
+  if (!config) {
+    oslayer::log_error(std::move(config).error().context("pod " + uuid));
+    return 254;
+  }
+  PodRun run(std::move(*config));
+  int code = 254;
+  if (auto s = run.start(); !s) {
+    oslayer::log_error(std::move(s).error().context("pod " + uuid));
+  } else {
+    code = run.wait();
+  }
+  run.clean_up();
+  return code;
+}
+
+}  // namespace stage1

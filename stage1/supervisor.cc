@@ -1,0 +1,308 @@
+#include "stage1/supervisor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <optional>
+
+#include "oslayer/atomic_file.h"
+#include "oslayer/log.h"
+#include "oslayer/namespaces.h"
+#include "stage1/app_launch.h"
+#include "stage1/etc_files.h"
+#include "stage1/status_files.h"
+#include "stage1/stop_policy.h"
+
+namespace stage1 {
+namespace {
+
+using oslayer::Error;
+using oslayer::Fd;
+using oslayer::Result;
+using oslayer::Status;
+using Clock = std::chrono::steady_clock;
+
+struct RunningApp {
+  AppLaunch launch;
+  pid_t pid = -1;
+  Fd mount_ns;
+  bool has_post_stop = false;
+};
+
+bool has_event(const appc::App& app, appc::EventName e) {
+  for (const auto& h : app.event_handlers) {
+    if (h.name == e) return true;
+  }
+  return false;
+}
+
+class Supervisor {
+ public:
+  Supervisor(const PodConfig& config, const oslayer::CgroupSet& pod_cgroup)
+      : config_(config), pod_cgroup_(pod_cgroup), outcome_(config.manifest.apps.size()) {}
+
+  Status prepare();
+  // Starts the apps; false when one could not be started (the pod is then stopping).
+  bool start_apps();
+  Status mark_ready(int ready_fd);
+  int supervise();
+
+ private:
+  Result<AppLaunch> plan_app(const appc::RuntimeApp& app);
+  void start_stop();
+  void reap();
+  void app_exited(size_t i, int code);
+  void run_post_stop(RunningApp& app);
+
+  const PodConfig& config_;
+  const oslayer::CgroupSet& pod_cgroup_;
+  PodOutcome outcome_;
+  Fd rkt_dir_, status_dir_, stage2_;
+  std::vector<RunningApp> apps_;
+  std::optional<Clock::time_point> kill_at_;
+  bool killed_ = false;
+};
+
+Status Supervisor::prepare() {
+  if (auto s = oslayer::set_hostname(config_.hostname); !s) return s;
+  auto rkt = oslayer::open_path("stage1/rootfs/rkt", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (!rkt) return std::move(rkt).error().context("opening the stage1 rootfs");
+  rkt_dir_ = std::move(*rkt);
+  if (::mkdirat(rkt_dir_.get(), "status", 0755) < 0 && errno != EEXIST) {
+    return Error::sys(errno, "creating rkt/status");
+  }
+  auto status = oslayer::open_at(rkt_dir_.get(), "status", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (!status) return std::move(status).error();
+  status_dir_ = std::move(*status);
+  auto stage2 = oslayer::open_path("stage1/rootfs/stage2", O_RDONLY);
+  if (!stage2) return std::move(stage2).error().context("opening stage2");
+  stage2_ = std::move(*stage2);
+
+  // The pod's hosts and resolv.conf live in the stage1 rootfs and are bound into each app.
+  if (auto s = oslayer::make_dirs(AT_FDCWD, "stage1/rootfs/etc", 0755); !s) return s;
+  auto etc = oslayer::open_path("stage1/rootfs/etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (!etc) return std::move(etc).error();
+  if (auto s = oslayer::write_file_atomic(
+          etc->get(), "rkt-hosts", render_hosts(config_.hostname, config_.runtime.hosts_entries),
+          0644);
+      !s) {
+    return s;
+  }
+  if (resolv_source(config_.runtime.dns) == ResolvSource::kGenerated) {
+    if (auto s = oslayer::write_file_atomic(etc->get(), "rkt-resolv.conf",
+                                            render_resolv_conf(*config_.runtime.dns), 0644);
+        !s) {
+      return s;
+    }
+  }
+  return oslayer::ok();
+}
+
+Result<AppLaunch> Supervisor::plan_app(const appc::RuntimeApp& app) {
+  const std::string& name = app.name.str();
+  AppLaunch l;
+  l.name = name;
+  l.app_json = appc::encode_app_json(*app.app);
+  l.rootfs = "stage1/rootfs/opt/stage2/" + name + "/rootfs";
+  auto volumes = plan_volumes(config_.manifest, app);
+  if (!volumes) return std::move(volumes).error();
+  l.filesystems.volumes = std::move(*volumes);
+  l.filesystems.disable_paths = config_.flags.disable_paths;
+  l.filesystems.console_is_stdin = config_.interactive && ::isatty(STDIN_FILENO) == 1;
+  l.filesystems.hosts_file = "stage1/rootfs/etc/rkt-hosts";
+  l.filesystems.resolv = resolv_source(config_.runtime.dns);
+  l.filesystems.resolv_file = "stage1/rootfs/etc/rkt-resolv.conf";
+  auto cg = pod_cgroup_.create_child(name);
+  if (!cg) return std::move(cg).error();
+  l.cgroup = std::move(*cg);
+  l.stage2_fd = stage2_.get();
+  l.stage2_args.push_back("--app=" + name);
+  if (config_.flags.debug) l.stage2_args.push_back("--debug");
+  if (config_.flags.disable_capabilities) {
+    l.stage2_args.push_back("--disable-capabilities-restriction");
+  }
+  if (config_.flags.disable_seccomp) l.stage2_args.push_back("--disable-seccomp");
+  l.has_pre_start = has_event(*app.app, appc::EventName::kPreStart);
+  l.interactive = config_.interactive;
+  return l;
+}
+
+bool Supervisor::start_apps() {
+  const auto& apps = config_.manifest.apps;
+  for (size_t i = 0; i < apps.size(); ++i) {
+    auto launch = plan_app(apps[i]);
+    if (!launch) {
+      oslayer::log_error(std::move(launch).error().context("starting app " + apps[i].name.str()));
+      app_exited(i, 254);
+      break;
+    }
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+      oslayer::log_error(Error::sys(errno, "starting app " + apps[i].name.str()));
+      app_exited(i, 254);
+      break;
+    }
+    Fd ours(sv[0]), theirs(sv[1]);
+    auto child = oslayer::fork_child([&] {
+      ours.reset();
+      return launch_app(*launch, theirs.get());
+    });
+    if (!child) {
+      oslayer::log_error(std::move(child).error().context("starting app " + apps[i].name.str()));
+      app_exited(i, 254);
+      break;
+    }
+    theirs.reset();
+    RunningApp running;
+    running.pid = child->release();
+    running.has_post_stop = has_event(*apps[i].app, appc::EventName::kPostStop);
+    running.launch = std::move(*launch);
+    LaunchReport report = read_launch_report(ours.get());
+    running.mount_ns = std::move(report.mount_ns);
+    apps_.push_back(std::move(running));
+    if (!report.error.empty()) {
+      // The child exits with the failure's code; the reaper records it and stops the others.
+      oslayer::log_error(Error::msg(report.error).context("starting app " + apps[i].name.str()));
+      break;
+    }
+    oslayer::log_debug("started app " + apps[i].name.str());
+  }
+  // Apps never started have no status; for the outcome they are done.
+  for (size_t i = apps_.size(); i < apps.size(); ++i) (void)outcome_.record_exit(i, 0);
+  return apps_.size() == apps.size();
+}
+
+Status Supervisor::mark_ready(int ready_fd) {
+  if (auto s = mark_supervisor_ready(rkt_dir_.get()); !s) return s;
+  char b = 'R';
+  // /init may be gone (then the whole pod is being killed anyway).
+  (void)!::write(ready_fd, &b, 1);
+  return oslayer::ok();
+}
+
+void Supervisor::start_stop() {
+  for (size_t i = 0; i < apps_.size(); ++i) {
+    if (!outcome_.exited(i)) (void)::kill(apps_[i].pid, SIGTERM);
+  }
+  kill_at_ = Clock::now() + config_.runtime.stop_timeout;
+}
+
+void Supervisor::run_post_stop(RunningApp& app) {
+  if (!app.has_post_stop || !app.mount_ns.valid()) return;
+  auto child = oslayer::fork_child([&] {
+    // Back into the app's mount namespace: "/" is the app's root again.
+    if (auto s = oslayer::join_namespace(app.mount_ns.get(), CLONE_NEWNS); !s) {
+      oslayer::log_error(s.error());
+      return 254;
+    }
+    (void)app.launch.cgroup.add_process(0);  // best effort: the cgroup may be gone
+    auto code = run_event_handler(app.launch, "post-stop");
+    if (!code) {
+      oslayer::log_error(code.error());
+      return 254;
+    }
+    return *code;
+  });
+  if (!child) {
+    oslayer::log_error(std::move(child).error().context("post-stop of app " + app.launch.name));
+    return;
+  }
+  auto st = child->wait();
+  if (st && oslayer::exit_code_of(*st) != 0) {
+    oslayer::log_warning("post-stop handler of app " + app.launch.name + " exited with " +
+                         std::to_string(oslayer::exit_code_of(*st)));
+  }
+}
+
+void Supervisor::app_exited(size_t i, int code) {
+  const auto& name = config_.manifest.apps[i].name.str();
+  if (auto s = write_app_status(status_dir_.get(), name, code); !s) oslayer::log_error(s.error());
+  oslayer::log_debug("app " + name + " exited with " + std::to_string(code));
+  if (i < apps_.size()) {
+    run_post_stop(apps_[i]);
+    apps_[i].mount_ns.reset();
+  }
+  if (outcome_.record_exit(i, code)) start_stop();
+}
+
+void Supervisor::reap() {
+  for (;;) {
+    int status = 0;
+    pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) return;
+    for (size_t i = 0; i < apps_.size(); ++i) {
+      if (apps_[i].pid == pid && !outcome_.exited(i)) app_exited(i, oslayer::exit_code_of(status));
+    }
+  }
+}
+
+int Supervisor::supervise() {
+  sigset_t set = supervisor_signals();
+  int sfd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0) {
+    oslayer::log_error(Error::sys(errno, "creating a signalfd"));
+    return 254;
+  }
+  Fd signals(sfd);
+  reap();
+  while (!outcome_.all_exited()) {
+    int timeout = -1;
+    if (kill_at_ && !killed_) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*kill_at_ - Clock::now());
+      timeout = static_cast<int>(std::max<int64_t>(0, left.count()));
+      if (timeout == 0) {
+        // The stop timeout is over: every process of the pod but PID 1 itself.
+        (void)::kill(-1, SIGKILL);
+        killed_ = true;
+        timeout = -1;
+      }
+    }
+    pollfd p{signals.get(), POLLIN, 0};
+    int n = ::poll(&p, 1, timeout);
+    if (n < 0 && errno != EINTR) {
+      oslayer::log_error(Error::sys(errno, "waiting for the pod's processes"));
+      return 254;
+    }
+    signalfd_siginfo si{};
+    while (::read(signals.get(), &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+      if (si.ssi_signo != SIGCHLD && outcome_.request_stop()) {
+        oslayer::log_debug("stopping the pod on signal " + std::to_string(si.ssi_signo));
+        start_stop();
+      }
+    }
+    reap();
+  }
+  return outcome_.exit_code();
+}
+
+}  // namespace
+
+sigset_t supervisor_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
+  return set;
+}
+
+int run_supervisor(const PodConfig& config, const oslayer::CgroupSet& pod_cgroup, int ready_fd) {
+  Supervisor sup(config, pod_cgroup);
+  if (auto s = sup.prepare(); !s) {
+    oslayer::log_error(std::move(s).error().context("preparing the pod"));
+    return 254;
+  }
+  if (sup.start_apps()) {
+    if (auto s = sup.mark_ready(ready_fd); !s) oslayer::log_error(s.error());
+  }
+  ::close(ready_fd);
+  return sup.supervise();
+}
+
+}  // namespace stage1
