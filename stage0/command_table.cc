@@ -8,19 +8,10 @@ CommandTable command_table() {
   // Pointers, not copies: the Command objects live in other files, and copying them here would
   // depend on the order in which files are initialised.
   static constexpr const Command* kTable[] = {
-      &kFetchCommand,
-      &kHelpCommand,
-      &kImageCommand,
-      &kTrustCommand,
-      &kValidateCommand,
-      &kVersionCommand,
-      // Pod lifecycle (stage0/pods/).
-      &kCatManifestCommand,
-      &kGcCommand,
-      &kListCommand,
-      &kRmCommand,
-      &kStatusCommand,
-      &kStopCommand,
+      // Sorted by name: stage0/cli_test.cc checks.
+      &kCatManifestCommand, &kFetchCommand, &kGcCommand,       &kHelpCommand,
+      &kImageCommand,       &kListCommand,  &kRmCommand,       &kStatusCommand,
+      &kStopCommand,        &kTrustCommand, &kValidateCommand, &kVersionCommand,
   };
   return kTable;
 }
