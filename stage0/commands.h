@@ -21,6 +21,11 @@ extern const Command kRmCommand;           // pods/rm_command.cc
 extern const Command kStatusCommand;       // pods/status_command.cc
 extern const Command kStopCommand;         // pods/stop_command.cc
 
+// Starting pods (stage0/run/).
+extern const Command kPrepareCommand;      // run/run_command.cc
+extern const Command kRunCommand;          // run/run_command.cc
+extern const Command kRunPreparedCommand;  // run/run_command.cc
+
 // `rkt image` subcommands.
 extern const Command kImageCatManifestCommand;  // image_content.cc
 extern const Command kImageExportCommand;       // image_content.cc

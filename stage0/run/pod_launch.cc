@@ -1,0 +1,321 @@
+#include "stage0/run/pod_launch.h"
+
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "appc-spec/image_manifest.h"
+#include "oslayer/fd.h"
+#include "oslayer/log.h"
+#include "stage0/build_info.h"
+#include "stage0/command_line.h"
+#include "stage0/image_fetch.h"
+#include "stage0/pods/pod_dir.h"
+#include "stage0/pods/prepare_lock.h"
+#include "stage0/pods/require_root.h"
+#include "stage0/run/pod_files.h"
+#include "stage0/run/pod_manifest_builder.h"
+#include "stage0/run/pod_start.h"
+#include "stage0/run/run_args.h"
+#include "stage0/run/stage1_select.h"
+#include "stage0/store/tree_store.h"
+
+extern char** environ;
+
+namespace stage0::run {
+namespace {
+
+using oslayer::Error;
+using oslayer::Result;
+using oslayer::Status;
+
+constexpr size_t kMaxEnvFile = 1 << 20;
+
+int usage(const oslayer::Error& e, const Command& command) {
+  oslayer::log_error(usage_error(e, &command));
+  return kExitUsage;
+}
+
+// --net: only the host's network until the networking work lands (stage1 has no other yet).
+Status check_net(const FlagValues& flags) {
+  const std::string& net = flags.get_string("net");
+  if (net == "host") return oslayer::ok();
+  return Error::msg("--net=" + net +
+                    ": only --net=host is supported so far (pods share the host's network)");
+}
+
+std::string host_arch() {
+  struct utsname u {};
+  if (::uname(&u) < 0) return "";
+  return appc_arch_of(u.machine);
+}
+
+Status check_host_volumes(const std::vector<appc::Volume>& volumes) {
+  for (const auto& v : volumes) {
+    if (v.kind != appc::VolumeKind::kHost) continue;
+    struct stat st {};
+    if (::stat(v.source.c_str(), &st) < 0) {
+      return Error::sys(errno, "volume " + v.name.str() + ": source " + v.source);
+    }
+  }
+  return oslayer::ok();
+}
+
+Result<PodEnv> pod_env(const FlagValues& flags) {
+  PodEnv env;
+  if (flags.get_bool("inherit-env")) {
+    for (char** e = environ; *e != nullptr; ++e) {
+      auto kv = split_env(*e);
+      if (kv) env.inherited.push_back(std::move(*kv));
+    }
+  }
+  for (const std::string& path : flags.get_all("set-env-file")) {
+    auto text = oslayer::read_file(path, kMaxEnvFile);
+    if (!text) return std::move(text).error().context("--set-env-file");
+    auto kv = parse_env_file(*text, path);
+    if (!kv) return std::move(kv).error();
+    env.from_file.insert(env.from_file.end(), kv->begin(), kv->end());
+  }
+  auto set = parse_set_env(flags.get_all("set-env"));
+  if (!set) return std::move(set).error();
+  env.explicit_ = std::move(*set);
+  return env;
+}
+
+StartOptions start_options(const GlobalConfig& global, const FlagValues& flags,
+                           const pods::HeldPod& pod) {
+  StartOptions o;
+  o.data_dir = global.dir;
+  o.pod_path = pod.path();
+  o.uuid = pod.uuid();
+  o.pod_dir = pod.dir().get();
+  o.debug = global.debug;
+  o.interactive = flags.get_bool("interactive");
+  o.hostname = flags.get_string("hostname");
+  o.local_config = global.local_config;
+  o.disable_capabilities = global.insecure.has(InsecureOptions::kCapabilities);
+  o.disable_paths = global.insecure.has(InsecureOptions::kPaths);
+  o.disable_seccomp = global.insecure.has(InsecureOptions::kSeccomp);
+  return o;
+}
+
+// Starts `pod` (in run/, locked by this process); returns only on failure.
+Status start(const GlobalConfig& global, const FlagValues& flags, pods::HeldPod& pod) {
+  StartOptions o = start_options(global, flags, pod);
+  auto hosts = parse_hosts_entries(flags.get_all("hosts-entry"));
+  if (!hosts) return std::move(hosts).error();
+  o.hosts_entries = std::move(*hosts);
+  auto fd = pod.lock_fd_for_exec();
+  if (!fd) return std::move(fd).error();
+  o.lock_fd = *fd;
+  return start_pod(o).context("starting pod " + pod.uuid());
+}
+
+Status write_uuid_file(const std::string& path, const std::string& uuid) {
+  auto fd = oslayer::open_path(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!fd) return std::move(fd).error().context("--uuid-file-save");
+  return oslayer::write_all(fd->get(), uuid + "\n").context("writing " + path);
+}
+
+// Fetches each image and fills in what the manifest builder needs.
+Result<std::vector<ResolvedApp>> resolve_apps(store::Store& store, const GlobalConfig& global,
+                                              const FlagValues& flags, std::vector<AppArgs> apps,
+                                              std::vector<PodApp>& trees) {
+  auto policy = parse_pull_policy(flags.get_string("pull-policy"));
+  if (!policy) return std::move(policy).error();
+  const std::string arch = host_arch();
+  std::vector<ResolvedApp> out;
+  for (AppArgs& a : apps) {
+    FetchOptions options;
+    options.policy = *policy;
+    options.signature_file = a.signature;
+    auto id = fetch_image(store, global, a.image, options);
+    if (!id) return std::move(id).error();
+    auto rec = store.find_by_id(*id);
+    if (!rec) return std::move(rec).error();
+    auto m = appc::decode_image_manifest(rec->manifest);
+    if (!m) return std::move(m).error().context("image " + a.image);
+    if (auto st = check_platform(*m, "linux", arch); !st) return std::move(st).error();
+    auto tree = store::render_tree(store, *id, store::store_only_resolver(store));
+    if (!tree) return std::move(tree).error().context("image " + a.image);
+    trees.push_back(PodApp{"", PodTree{tree->id, rec->manifest}});
+    out.push_back(ResolvedApp{std::move(a), *id, std::move(*m)});
+  }
+  return out;
+}
+
+// --pod-manifest: the user's manifest, with each app's image taken from the store by ID and an
+// app section filled from the image when it has none.
+Result<appc::PodManifest> load_pod_manifest(store::Store& store, const std::string& path,
+                                            std::vector<PodApp>& trees) {
+  auto text = oslayer::read_file(path, appc::kMaxManifestSize);
+  if (!text) return std::move(text).error().context("--pod-manifest");
+  auto pm = appc::decode_pod_manifest(*text);
+  if (!pm) return std::move(pm).error().context("--pod-manifest " + path);
+  if (pm->apps.empty()) return Error::msg("--pod-manifest " + path + " has no apps");
+  const std::string arch = host_arch();
+  for (auto& ra : pm->apps) {
+    if (!ra.image.id) return Error::msg("app " + ra.name.str() + ": the image needs an id");
+    auto rec = store.find_by_id(ra.image.id->str());
+    if (!rec) return std::move(rec).error().context("app " + ra.name.str());
+    auto m = appc::decode_image_manifest(rec->manifest);
+    if (!m) return std::move(m).error().context("app " + ra.name.str());
+    if (auto st = check_platform(*m, "linux", arch); !st) return std::move(st).error();
+    if (!ra.app) ra.app = m->app;
+    if (!ra.app || ra.app->exec.empty()) {
+      return Error::msg("app " + ra.name.str() + ": no exec in the manifest or its image");
+    }
+    auto tree = store::render_tree(store, rec->id, store::store_only_resolver(store));
+    if (!tree) return std::move(tree).error().context("app " + ra.name.str());
+    trees.push_back(PodApp{ra.name.str(), PodTree{tree->id, rec->manifest}});
+  }
+  std::erase_if(pm->annotations,
+                [](const appc::Annotation& a) { return a.name.str() == kMutableAnnotation; });
+  pm->annotations.push_back(
+      appc::Annotation{*appc::AcIdentifier::parse(kMutableAnnotation), "false"});
+  return pm;
+}
+
+}  // namespace
+
+void add_prepare_flags(FlagSet& f) {
+  add_stage1_flags(f);
+  f.add_string("volume", "",
+               "a volume for the pod: NAME,kind=host,source=PATH[,readOnly=BOOL] or "
+               "NAME,kind=empty[,mode=0755,uid=0,gid=0] (repeatable)");
+  f.add_string("set-env", "", "NAME=VALUE for every app; --environment wins (repeatable)");
+  f.add_string("set-env-file", "", "a file of NAME=VALUE lines for every app (repeatable)");
+  f.add_bool("inherit-env", false, "give apps rkt's own environment (lowest precedence)");
+  f.add_string("pull-policy", "new",
+               "when to pull an image: never (store only), new (store, then remote), update "
+               "(remote, then store)");
+  f.add_string("pod-manifest", "",
+               "a complete appc pod manifest to use instead of images and per-app flags");
+  f.add_string("uuid-file-save", "", "write the pod's UUID to this file before preparing it");
+  add_app_flags(f);
+}
+
+void add_start_flags(FlagSet& f) {
+  f.add_optional_value("net", "host", "default",
+                       "the pod's network; only \"host\" for now (the default)");
+  f.add_bool("interactive", false, "run the pod interactively (one app only)");
+  f.add_string("hostname", "", "the pod's hostname (default: rkt-<uuid>)");
+  f.add_string("hosts-entry", "", "IP=HOSTNAME entries for the pod's /etc/hosts (repeatable)");
+}
+
+Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then) {
+  FlagValues flags = inv.flags;
+  auto apps = parse_app_words(inv.args, flags, true);
+  if (!apps) return usage(apps.error(), command);
+  FlagSet app_flags;
+  add_app_flags(app_flags);
+  for (const FlagSpec& s : app_flags.specs()) {
+    if (flags.is_set(s.name) && !is_position_sensitive(s.name)) {
+      return usage(Error::msg("--" + s.name + " must follow an image"), command);
+    }
+  }
+  // Global flags may follow an image too (rkt accepted them anywhere): read them again.
+  auto global = make_global_config(flags);
+  if (!global) return usage(global.error(), command);
+  oslayer::log_set_debug(global->debug);
+  if (auto st = pods::require_root(); !st) return std::move(st).error();
+  if (then == Then::kStart) {
+    if (auto st = check_net(flags); !st) return std::move(st).error();
+    if (flags.get_bool("interactive") && apps->size() > 1) {
+      return Error::msg("--interactive only supports one image");
+    }
+  }
+  const std::string manifest_path = flags.get_string("pod-manifest");
+  if (!manifest_path.empty() &&
+      (!apps->empty() || flags.is_set("volume") || flags.is_set("mount") ||
+       flags.is_set("set-env") || flags.is_set("set-env-file") || flags.get_bool("inherit-env") ||
+       flags.is_set("annotation") || flags.is_set("user-annotation") ||
+       flags.is_set("user-label"))) {
+    return Error::msg(
+        "--pod-manifest conflicts with images, --volume, --mount, --set-env, --set-env-file, "
+        "--inherit-env and the annotation and label flags");
+  }
+  if (apps->empty() && manifest_path.empty()) {
+    return Error::msg("must provide at least one image or specify the pod manifest");
+  }
+  auto env = pod_env(flags);
+  if (!env) return std::move(env).error();
+
+  auto store = store::Store::open(global->dir);
+  if (!store) return std::move(store).error();
+  auto stage1 = select_stage1(*store, *global, flags);
+  if (!stage1) return std::move(stage1).error();
+
+  std::vector<PodApp> trees;
+  std::optional<appc::PodManifest> pm;
+  if (!manifest_path.empty()) {
+    auto loaded = load_pod_manifest(*store, manifest_path, trees);
+    if (!loaded) return std::move(loaded).error();
+    pm = std::move(*loaded);
+  } else {
+    auto resolved = resolve_apps(*store, *global, flags, std::move(*apps), trees);
+    if (!resolved) return std::move(resolved).error();
+    PodSpec spec{.ac_version = ROCKET_APPC_VERSION,
+                 .volumes = flags.get_all("volume"),
+                 .mounts = flags.get_all("mount"),
+                 .annotations = flags.get_all("annotation"),
+                 .user_annotations = flags.get_all("user-annotation"),
+                 .user_labels = flags.get_all("user-label"),
+                 .env = std::move(*env),
+                 .apps = std::move(*resolved)};
+    auto built = build_pod_manifest(spec);
+    if (!built) return std::move(built).error();
+    pm = std::move(*built);
+    for (size_t i = 0; i < trees.size(); ++i) trees[i].name = pm->apps[i].name.str();
+  }
+  if (auto st = check_host_volumes(pm->volumes); !st) return std::move(st).error();
+
+  PodFiles files{appc::encode_pod_manifest(*pm), PodTree{stage1->tree_id, stage1->manifest},
+                 std::move(trees), pm->volumes};
+  // Shared: `image gc` (exclusive) must not remove a tree between its render above and the
+  // moment the pod names it in stage1TreeStoreID or appsinfo/.
+  auto prepare_lock = pods::hold_prepare_lock_shared(global->dir);
+  if (!prepare_lock) return std::move(prepare_lock).error();
+  auto pod = pods::HeldPod::create(global->dir);
+  if (!pod) return std::move(pod).error();
+  // Before preparing, as rkt: `rkt rm --uuid-file` can then clean up whatever happens next.
+  if (const std::string& save = flags.get_string("uuid-file-save"); !save.empty()) {
+    if (auto st = write_uuid_file(save, pod->uuid()); !st) return std::move(st).error();
+  }
+  if (auto st = write_pod_files(pod->dir().get(), files); !st) {
+    return std::move(st).error().context("preparing pod " + pod->uuid());
+  }
+  if (then == Then::kStop) {
+    if (auto st = pod->to_prepared(); !st) return std::move(st).error();
+    if (auto st = oslayer::write_all(STDOUT_FILENO, pod->uuid() + "\n"); !st) {
+      return std::move(st).error().context("writing to stdout");
+    }
+    return kExitOk;
+  }
+  if (auto st = pod->to_run(); !st) return std::move(st).error();
+  *prepare_lock = oslayer::FileLock();  // released before stage1 runs for the pod's whole life
+  auto st = start(*global, flags, *pod);
+  return std::move(st).error();
+}
+
+Result<int> start_prepared_pod(const Invocation& inv) {
+  if (auto st = pods::require_root(); !st) return std::move(st).error();
+  if (auto st = check_net(inv.flags); !st) return std::move(st).error();
+  auto ref = pods::find_pod(inv.global.dir, inv.args[0]);
+  if (!ref) return std::move(ref).error();
+  auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
+  if (!pod) return std::move(pod).error();
+  auto raw = read_pod_file(pod->dir().get(), "pod");
+  if (!raw) return std::move(raw).error();
+  auto pm = appc::decode_pod_manifest(*raw);
+  if (!pm) return std::move(pm).error().context("reading the pod manifest");
+  if (inv.flags.get_bool("interactive") && pm->apps.size() > 1) {
+    return Error::msg("--interactive only supports one app");
+  }
+  auto st = start(inv.global, inv.flags, *pod);
+  return std::move(st).error();
+}
+
+}  // namespace stage0::run
