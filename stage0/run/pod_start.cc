@@ -47,6 +47,16 @@ Status mount_tree(const StartOptions& o, const std::string& tree_id, const std::
   return oslayer::mount_overlay(layers, target);
 }
 
+Status check_same_dir(int a, int b, const std::string& path) {
+  struct stat sa {
+  }, sb{};
+  if (::fstat(a, &sa) < 0 || ::fstat(b, &sb) < 0) return Error::sys(errno, "stat " + path);
+  if (sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino) {
+    return Error::msg(path + " was replaced while the pod was being started");
+  }
+  return oslayer::ok();
+}
+
 }  // namespace
 
 Result<std::vector<HostsEntry>> parse_hosts_entries(const std::vector<std::string>& flags) {
@@ -155,8 +165,14 @@ Status start_pod(const StartOptions& o) {
   // below turns this process into) and the pod are gone, so are the mounts. No guard is needed
   // on failure either: the error ends this process, and its namespace with it.
   if (auto st = oslayer::enter_private_mount_namespace(); !st) return st;
+  // An fd opened before the unshare names the old namespace's mounts, and a mount cannot be
+  // attached there: the pod dir is opened again, and checked to be the same directory.
+  auto pod_fd = oslayer::open_path(o.pod_path, O_RDONLY | O_DIRECTORY);
+  if (!pod_fd) return std::move(pod_fd).error();
+  if (auto st = check_same_dir(o.pod_dir, pod_fd->get(), o.pod_path); !st) return st;
+  const int pod_dir = pod_fd->get();
   {
-    auto target = oslayer::open_beneath(o.pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
+    auto target = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
                                         oslayer::Symlinks::kRefuse);
     if (!target) return std::move(target).error();
     if (auto st = mount_tree(o, *s1_tree, "", target->get()); !st) {
@@ -164,7 +180,7 @@ Status start_pod(const StartOptions& o) {
     }
   }
   // Opened again: the fd above names the directory under the overlay, this one its root.
-  auto s1_root = oslayer::open_beneath(o.pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
+  auto s1_root = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
                                        oslayer::Symlinks::kRefuse);
   if (!s1_root) return std::move(s1_root).error();
   for (const AppTree& a : apps) {
@@ -182,7 +198,7 @@ Status start_pod(const StartOptions& o) {
     }
   }
 
-  if (::fchdir(o.pod_dir) < 0) return Error::sys(errno, "entering the pod directory");
+  if (::fchdir(pod_dir) < 0) return Error::sys(errno, "entering the pod directory");
   const std::string path = o.pod_path + "/stage1/rootfs" + *entrypoint;
   std::vector<std::string> args = stage1_run_argv(path, o);
   std::vector<char*> argv;
