@@ -46,7 +46,10 @@ oslayer::Result<const ImagesModule*> load(const std::string& path) {
 
 oslayer::Result<const ImagesModule*> find_and_load() {
   std::string tried;
-  for (const std::string& dir : {exe_dir(), std::string(ROCKET_IMAGES_MODULE_DIR)}) {
+  const std::string here = exe_dir();
+  const std::string rel = ROCKET_IMAGES_MODULE_REL_DIR;
+  const std::string installed_rel = here.empty() || rel.empty() ? "" : here + "/" + rel;
+  for (const std::string& dir : {here, installed_rel, std::string(ROCKET_IMAGES_MODULE_DIR)}) {
     if (dir.empty()) continue;
     const std::string path = dir + "/" + kModuleName;
     if (::access(path.c_str(), F_OK) != 0) {

@@ -7,7 +7,8 @@
 namespace stage0::images {
 
 // The module next to the running binary (a build tree), else the one at the install path
-// (<libdir>/rocket). Loading failures are remembered: every later call gets the same error.
+// (<libdir>/rocket) relative to the binary (a relocated or DESTDIR install), else the one at the
+// absolute install path. Loading failures are remembered: every later call gets the same error.
 oslayer::Result<const ImagesModule*> images_module();
 
 }  // namespace stage0::images
