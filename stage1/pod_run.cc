@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "oslayer/atomic_file.h"
 #include "oslayer/cgroup.h"
@@ -52,6 +53,17 @@ Status write_cgroup_files(const oslayer::CgroupSet& pod) {
   // name=systemd, which `subcgroup` alone cannot say).
   if (auto s = oslayer::write_file_atomic(AT_FDCWD, "cgroups", dirs, 0644); !s) return s;
   return oslayer::write_file_atomic(AT_FDCWD, "subcgroup", pod.relative_path(), 0644);
+}
+
+// Every process of the pod can read PID 1's environment (/proc/1/environ), which the kernel
+// shows from the memory the environment occupied at exec: wipe that memory so that none of the
+// caller's variables leak into the pod (prctl(PR_SET_MM) could move it, but needs
+// CAP_SYS_RESOURCE).
+void wipe_environment() {
+  if (environ == nullptr) return;
+  for (char** e = environ; *e != nullptr; ++e) std::memset(*e, 0, std::strlen(*e));
+  static char* empty[] = {nullptr};
+  environ = empty;
 }
 
 class PodRun {
@@ -113,6 +125,7 @@ Status PodRun::start() {
     }
     if (n != 1) return 254;
     go_read.reset();
+    wipe_environment();
     return run_supervisor(config_, pod_cgroup_, ready_write.release());
   });
   if (!child) return std::move(child).error().context("starting the pod's PID 1");
