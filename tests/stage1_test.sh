@@ -270,6 +270,34 @@ ln -s /proc "$pod/stage1/rootfs/opt/stage2/main/rootfs/proc"
 run_pod "$pod" >"$work/out" 2>&1
 check_eq "an image whose /proc is a symlink is refused (254)" 254 "$?"
 
+# --- event handlers -------------------------------------------------------------------------------
+mkdir -p "$work/events"
+new_uuid
+pod=$(new_pod "$u" '{}' "{\"name\":\"ev\",\"kind\":\"host\",\"source\":\"$work/events\"}" \
+  "main${T}busybox${T}[\"/bin/sh\",\"-c\",\"cat /ev/pre > /ev/app\"]${T}\"mounts\":[{\"volume\":\"ev\",\"path\":\"/ev\"}]")
+python3 - "$pod/pod" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["apps"][0]["app"]["eventHandlers"] = [
+    {"name": "pre-start", "exec": ["/bin/sh", "-c", "echo pre > /ev/pre"]},
+    {"name": "post-stop", "exec": ["/bin/sh", "-c", "cat /ev/app > /ev/post"]}]
+json.dump(m, open(sys.argv[1], "w"))
+PY
+run_pod "$pod" >"$work/out" 2>&1
+check_eq "pod with event handlers exits 0" 0 "$?"
+check_eq "pre-start ran before the app, post-stop after it, in the app's root" pre "$(cat "$work/events/post" 2>/dev/null)"
+
+new_uuid
+pod=$(new_pod "$u" '{}' '' "main${T}busybox${T}[\"/bin/true\"]")
+python3 - "$pod/pod" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["apps"][0]["app"]["eventHandlers"] = [{"name": "pre-start", "exec": ["/bin/sh", "-c", "exit 9"]}]
+json.dump(m, open(sys.argv[1], "w"))
+PY
+run_pod "$pod" >"$work/out" 2>&1
+check_eq "a failing pre-start handler fails the pod with its code" 9 "$?"
+
 # --- readiness ------------------------------------------------------------------------------------
 new_uuid
 pod=$(new_pod "$u" '{}' '' "main${T}busybox${T}[\"/bin/sleep\",\"2\"]")
