@@ -27,6 +27,9 @@
 namespace stage1 {
 namespace {
 
+// Pod runtime state dies with the machine: atomic for readers, without fsyncs.
+constexpr auto kVolatile = oslayer::Durability::kVolatile;
+
 using oslayer::Error;
 using oslayer::Fd;
 using oslayer::Result;
@@ -51,8 +54,8 @@ Status write_cgroup_files(const oslayer::CgroupSet& pod) {
   for (const auto& d : pod.dirs()) dirs += d.path + "\n";
   // `cgroups`: every hierarchy's directory, for /gc (the memory hierarchy may sit elsewhere than
   // name=systemd, which `subcgroup` alone cannot say).
-  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "cgroups", dirs, 0644); !s) return s;
-  return oslayer::write_file_atomic(AT_FDCWD, "subcgroup", pod.relative_path(), 0644);
+  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "cgroups", dirs, 0644, kVolatile); !s) return s;
+  return oslayer::write_file_atomic(AT_FDCWD, "subcgroup", pod.relative_path(), 0644, kVolatile);
 }
 
 // Every process of the pod can read PID 1's environment (/proc/1/environ), which the kernel
@@ -133,7 +136,9 @@ Status PodRun::start() {
   go_read.reset();
   ready_write.reset();
   if (auto s = sup_cgroup->add_process(pid1_.pid()); !s) return s;
-  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644); !s) {
+  if (auto s =
+          oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
+      !s) {
     return s;
   }
   char b = 'G';

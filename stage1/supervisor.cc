@@ -24,6 +24,9 @@
 namespace stage1 {
 namespace {
 
+// Pod runtime state dies with the machine: atomic for readers, without fsyncs.
+constexpr auto kVolatile = oslayer::Durability::kVolatile;
+
 using oslayer::Error;
 using oslayer::Fd;
 using oslayer::Result;
@@ -92,13 +95,14 @@ Status Supervisor::prepare() {
   if (!etc) return std::move(etc).error();
   if (auto s = oslayer::write_file_atomic(
           etc->get(), "rkt-hosts", render_hosts(config_.hostname, config_.runtime.hosts_entries),
-          0644);
+          0644, kVolatile);
       !s) {
     return s;
   }
   if (resolv_source(config_.runtime.dns) == ResolvSource::kGenerated) {
-    if (auto s = oslayer::write_file_atomic(etc->get(), "rkt-resolv.conf",
-                                            render_resolv_conf(*config_.runtime.dns), 0644);
+    if (auto s =
+            oslayer::write_file_atomic(etc->get(), "rkt-resolv.conf",
+                                       render_resolv_conf(*config_.runtime.dns), 0644, kVolatile);
         !s) {
       return s;
     }
