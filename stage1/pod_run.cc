@@ -17,6 +17,7 @@
 #include "oslayer/atomic_file.h"
 #include "oslayer/cgroup.h"
 #include "oslayer/fd.h"
+#include "oslayer/idle_memory.h"
 #include "oslayer/log.h"
 #include "oslayer/namespaces.h"
 #include "oslayer/sd_notify.h"
@@ -115,6 +116,9 @@ Status PodRun::start() {
   Fd go_read(go[0]), go_write(go[1]), ready_write(ready[1]);
   ready_.reset(ready[0]);
 
+  // PID 1 inherits our stack and heap copy-on-write and keeps for the pod's life every page we
+  // write afterwards: drop what start-up left behind first.
+  oslayer::release_idle_memory();
   auto child = oslayer::clone_child(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC, [&]() -> int {
     // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
     // then reads end-of-file (its write end died with it), and we stop there.
@@ -147,6 +151,7 @@ Status PodRun::start() {
 }
 
 int PodRun::wait() {
+  oslayer::release_idle_memory();
   pollfd p[2] = {{signals_.get(), POLLIN, 0}, {ready_.get(), POLLIN, 0}};
   for (;;) {
     int n = ::poll(p, ready_.valid() ? 2 : 1, -1);

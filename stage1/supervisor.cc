@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "oslayer/atomic_file.h"
+#include "oslayer/idle_memory.h"
 #include "oslayer/log.h"
 #include "oslayer/namespaces.h"
 #include "stage1/app_launch.h"
@@ -306,6 +307,7 @@ int run_supervisor(const PodConfig& config, const oslayer::CgroupSet& pod_cgroup
     if (auto s = sup.mark_ready(ready_fd); !s) oslayer::log_error(s.error());
   }
   ::close(ready_fd);
+  oslayer::release_idle_memory();
   return sup.supervise();
 }
 
