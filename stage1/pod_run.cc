@@ -89,6 +89,13 @@ class PodRun {
   Fd signals_;
 };
 
+// The device nodes an app may open: null, zero, full, random, urandom, tty, console, ptmx and
+// its own pts; any node may be created (but not opened).
+const std::vector<std::string_view> kPodDevices = {
+    "c *:* m",   "b *:* m",   "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
+    "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
+};
+
 Status PodRun::start() {
   auto layout = oslayer::detect_cgroups();
   if (!layout) return std::move(layout).error();
@@ -96,6 +103,14 @@ Status PodRun::start() {
   if (!pod) return std::move(pod).error();
   pod_cgroup_ = std::move(*pod);
   cgroup_made_ = true;
+  // Without a device list, an app with CAP_MKNOD (in the appc default set) could make a node for
+  // a host disk and read it. The list is Docker's: the /dev stage1 makes, and mknod (not open) of
+  // anything.
+  auto devices = pod_cgroup_.restrict_devices(kPodDevices);
+  if (!devices) return std::move(devices).error();
+  if (!*devices) {
+    oslayer::log_warning("no v1 devices cgroup: device access is not restricted on this host");
+  }
   // cgroup v2's no-internal-process rule: once controllers are enabled for the pod's subtree,
   // the pod cgroup itself may hold no process. PID 1 therefore lives in a leaf of its own, named
   // so that no app (an AC Name, without '.') can take it.
