@@ -32,7 +32,9 @@ std::string parent_of(const std::string& name) {
 
 }  // namespace
 
-Status write_file_atomic(int dir, const std::string& name, std::string_view data, mode_t mode) {
+Status write_file_atomic(int dir, const std::string& name, std::string_view data, mode_t mode,
+                         Durability durability) {
+  const bool durable = durability == Durability::kDurable;
   std::string tmp = temp_name_for(name);
   auto fd = open_at(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
   if (!fd) return std::move(fd).error().context("writing " + name);
@@ -45,11 +47,12 @@ Status write_file_atomic(int dir, const std::string& name, std::string_view data
   if (auto w = write_all(fd->get(), data); !w) return fail(std::move(w).error());
   // open(2) applies the umask; the caller asked for exactly `mode`.
   if (::fchmod(fd->get(), mode) < 0) return fail(Error::sys(errno, "setting mode"));
-  if (::fsync(fd->get()) < 0) return fail(Error::sys(errno, "fsync"));
+  if (durable && ::fsync(fd->get()) < 0) return fail(Error::sys(errno, "fsync"));
   fd->reset();
   if (::renameat(dir, tmp.c_str(), dir, name.c_str()) < 0) {
     return fail(Error::sys(errno, "renaming " + tmp));
   }
+  if (!durable) return ok();
   auto parent = open_at(dir, parent_of(name), O_RDONLY | O_DIRECTORY);
   if (!parent) return std::move(parent).error().context("syncing the directory of " + name);
   if (::fsync(parent->get()) < 0) {

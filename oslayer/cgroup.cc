@@ -220,6 +220,23 @@ Status CgroupSet::add_process(pid_t pid) const {
   return ok();
 }
 
+Result<bool> CgroupSet::restrict_devices(const std::vector<std::string_view>& allow) const {
+  bool done = false;
+  for (const auto& d : dirs_) {
+    if (d.unified || d.controllers.find("devices") == std::string::npos) continue;
+    if (auto s = write_text(join_path(d.path, "devices.deny"), "a"); !s) {
+      return std::move(s).error().context("denying devices in " + d.path);
+    }
+    for (std::string_view rule : allow) {
+      if (auto s = write_text(join_path(d.path, "devices.allow"), rule); !s) {
+        return std::move(s).error().context("allowing device " + std::string(rule));
+      }
+    }
+    done = true;
+  }
+  return done;
+}
+
 Status CgroupSet::remove(bool kill_stragglers) const {
   Status first;
   // Every hierarchy is tried even when one fails, so that as much as possible is gone.

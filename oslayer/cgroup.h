@@ -67,6 +67,10 @@ class CgroupSet {
   Result<CgroupSet> create_child(const std::string& name) const;
   // Moves `pid` (0: the caller) into this cgroup in every hierarchy.
   Status add_process(pid_t pid) const;
+  // v1 devices controller: denies every device, then allows each rule ("c 1:3 rwm"). Children
+  // made afterwards inherit the list. False when no devices hierarchy is among this set (a
+  // v2-only host, where device access is a BPF program: not done yet).
+  Result<bool> restrict_devices(const std::vector<std::string_view>& allow) const;
   // Removes every directory bottom-up. With kill_stragglers, processes still inside are sent
   // SIGKILL (cgroup.kill on v2, each pid of cgroup.procs on v1) and removal is retried until they
   // are gone; without, a busy cgroup is an error. Missing directories are fine (idempotent).

@@ -91,6 +91,25 @@ Status mount_sys(int rootfs, bool disable_paths) {
   return protect_paths(sys->get(), protected_sys_paths(disable_paths), -1, "/sys");
 }
 
+// stdin's terminal, opened again by its path in this mount namespace: the fd we inherited was
+// opened in the caller's namespace, and a mount can only be cloned from our own.
+Result<Fd> reopen_terminal() {
+  char path[256] = {};
+  ssize_t n = ::readlink("/proc/self/fd/0", path, sizeof path - 1);
+  if (n < 0) return Error::sys(errno, "finding stdin's terminal");
+  auto fd = oslayer::open_path(path, O_PATH | O_NOFOLLOW);
+  if (!fd) return std::move(fd).error();
+  struct stat want {
+  }, got{};
+  if (::fstat(STDIN_FILENO, &want) < 0 || ::fstat(fd->get(), &got) < 0) {
+    return Error::sys(errno, "inspecting stdin's terminal");
+  }
+  if (!S_ISCHR(got.st_mode) || got.st_rdev != want.st_rdev) {
+    return Error::msg(std::string(path) + " is not stdin's terminal in this namespace");
+  }
+  return fd;
+}
+
 struct DeviceNode {
   const char* name;
   unsigned major, minor;
@@ -151,7 +170,13 @@ Status mount_dev(int rootfs, bool console_is_stdin, int dev_null) {
   // /dev/console: the caller's terminal for an interactive app, else the null device.
   auto console_target = oslayer::open_beneath(d, "console", O_PATH, 0, oslayer::Symlinks::kRefuse);
   if (!console_target) return std::move(console_target).error();
-  int source = console_is_stdin ? STDIN_FILENO : dev_null;
+  Fd terminal;
+  if (console_is_stdin) {
+    auto t = reopen_terminal();
+    if (!t) return std::move(t).error().context("mounting /dev/console");
+    terminal = std::move(*t);
+  }
+  int source = console_is_stdin ? terminal.get() : dev_null;
   if (auto s = oslayer::bind_mount(source, console_target->get(), false, MountAttrs{}); !s) {
     return std::move(s).context("mounting /dev/console");
   }

@@ -12,10 +12,12 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "oslayer/atomic_file.h"
 #include "oslayer/cgroup.h"
 #include "oslayer/fd.h"
+#include "oslayer/idle_memory.h"
 #include "oslayer/log.h"
 #include "oslayer/namespaces.h"
 #include "oslayer/sd_notify.h"
@@ -25,6 +27,9 @@
 
 namespace stage1 {
 namespace {
+
+// Pod runtime state dies with the machine: atomic for readers, without fsyncs.
+constexpr auto kVolatile = oslayer::Durability::kVolatile;
 
 using oslayer::Error;
 using oslayer::Fd;
@@ -50,8 +55,19 @@ Status write_cgroup_files(const oslayer::CgroupSet& pod) {
   for (const auto& d : pod.dirs()) dirs += d.path + "\n";
   // `cgroups`: every hierarchy's directory, for /gc (the memory hierarchy may sit elsewhere than
   // name=systemd, which `subcgroup` alone cannot say).
-  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "cgroups", dirs, 0644); !s) return s;
-  return oslayer::write_file_atomic(AT_FDCWD, "subcgroup", pod.relative_path(), 0644);
+  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "cgroups", dirs, 0644, kVolatile); !s) return s;
+  return oslayer::write_file_atomic(AT_FDCWD, "subcgroup", pod.relative_path(), 0644, kVolatile);
+}
+
+// Every process of the pod can read PID 1's environment (/proc/1/environ), which the kernel
+// shows from the memory the environment occupied at exec: wipe that memory so that none of the
+// caller's variables leak into the pod (prctl(PR_SET_MM) could move it, but needs
+// CAP_SYS_RESOURCE).
+void wipe_environment() {
+  if (environ == nullptr) return;
+  for (char** e = environ; *e != nullptr; ++e) std::memset(*e, 0, std::strlen(*e));
+  static char* empty[] = {nullptr};
+  environ = empty;
 }
 
 class PodRun {
@@ -73,6 +89,13 @@ class PodRun {
   Fd signals_;
 };
 
+// The device nodes an app may open: null, zero, full, random, urandom, tty, console, ptmx and
+// its own pts; any node may be created (but not opened).
+const std::vector<std::string_view> kPodDevices = {
+    "c *:* m",   "b *:* m",   "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
+    "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
+};
+
 Status PodRun::start() {
   auto layout = oslayer::detect_cgroups();
   if (!layout) return std::move(layout).error();
@@ -80,6 +103,14 @@ Status PodRun::start() {
   if (!pod) return std::move(pod).error();
   pod_cgroup_ = std::move(*pod);
   cgroup_made_ = true;
+  // Without a device list, an app with CAP_MKNOD (in the appc default set) could make a node for
+  // a host disk and read it. The list is Docker's: the /dev stage1 makes, and mknod (not open) of
+  // anything.
+  auto devices = pod_cgroup_.restrict_devices(kPodDevices);
+  if (!devices) return std::move(devices).error();
+  if (!*devices) {
+    oslayer::log_warning("no v1 devices cgroup: device access is not restricted on this host");
+  }
   // cgroup v2's no-internal-process rule: once controllers are enabled for the pod's subtree,
   // the pod cgroup itself may hold no process. PID 1 therefore lives in a leaf of its own, named
   // so that no app (an AC Name, without '.') can take it.
@@ -100,6 +131,9 @@ Status PodRun::start() {
   Fd go_read(go[0]), go_write(go[1]), ready_write(ready[1]);
   ready_.reset(ready[0]);
 
+  // PID 1 inherits our stack and heap copy-on-write and keeps for the pod's life every page we
+  // write afterwards: drop what start-up left behind first.
+  oslayer::release_idle_memory();
   auto child = oslayer::clone_child(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC, [&]() -> int {
     // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
     // then reads end-of-file (its write end died with it), and we stop there.
@@ -113,6 +147,7 @@ Status PodRun::start() {
     }
     if (n != 1) return 254;
     go_read.reset();
+    wipe_environment();
     return run_supervisor(config_, pod_cgroup_, ready_write.release());
   });
   if (!child) return std::move(child).error().context("starting the pod's PID 1");
@@ -120,7 +155,9 @@ Status PodRun::start() {
   go_read.reset();
   ready_write.reset();
   if (auto s = sup_cgroup->add_process(pid1_.pid()); !s) return s;
-  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644); !s) {
+  if (auto s =
+          oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
+      !s) {
     return s;
   }
   char b = 'G';
@@ -129,6 +166,7 @@ Status PodRun::start() {
 }
 
 int PodRun::wait() {
+  oslayer::release_idle_memory();
   pollfd p[2] = {{signals_.get(), POLLIN, 0}, {ready_.get(), POLLIN, 0}};
   for (;;) {
     int n = ::poll(p, ready_.valid() ? 2 : 1, -1);

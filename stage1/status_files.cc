@@ -13,7 +13,8 @@ namespace stage1 {
 std::string encode_status(int exit_code) { return std::to_string(exit_code); }
 
 oslayer::Status write_app_status(int status_dir, const std::string& app, int exit_code) {
-  return oslayer::write_file_atomic(status_dir, app, encode_status(exit_code), 0644)
+  return oslayer::write_file_atomic(status_dir, app, encode_status(exit_code), 0644,
+                                    oslayer::Durability::kVolatile)
       .context("recording the exit status of app " + app);
 }
 

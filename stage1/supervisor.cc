@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "oslayer/atomic_file.h"
+#include "oslayer/idle_memory.h"
 #include "oslayer/log.h"
 #include "oslayer/namespaces.h"
 #include "stage1/app_launch.h"
@@ -23,6 +24,9 @@
 
 namespace stage1 {
 namespace {
+
+// Pod runtime state dies with the machine: atomic for readers, without fsyncs.
+constexpr auto kVolatile = oslayer::Durability::kVolatile;
 
 using oslayer::Error;
 using oslayer::Fd;
@@ -92,13 +96,14 @@ Status Supervisor::prepare() {
   if (!etc) return std::move(etc).error();
   if (auto s = oslayer::write_file_atomic(
           etc->get(), "rkt-hosts", render_hosts(config_.hostname, config_.runtime.hosts_entries),
-          0644);
+          0644, kVolatile);
       !s) {
     return s;
   }
   if (resolv_source(config_.runtime.dns) == ResolvSource::kGenerated) {
-    if (auto s = oslayer::write_file_atomic(etc->get(), "rkt-resolv.conf",
-                                            render_resolv_conf(*config_.runtime.dns), 0644);
+    if (auto s =
+            oslayer::write_file_atomic(etc->get(), "rkt-resolv.conf",
+                                       render_resolv_conf(*config_.runtime.dns), 0644, kVolatile);
         !s) {
       return s;
     }
@@ -302,6 +307,7 @@ int run_supervisor(const PodConfig& config, const oslayer::CgroupSet& pod_cgroup
     if (auto s = sup.mark_ready(ready_fd); !s) oslayer::log_error(s.error());
   }
   ::close(ready_fd);
+  oslayer::release_idle_memory();
   return sup.supervise();
 }
 

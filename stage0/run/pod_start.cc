@@ -155,8 +155,8 @@ Status start_pod(const StartOptions& o) {
     if (!manifest) return std::move(manifest).error();
     apps.push_back(AppTree{ra.name.str(), std::move(*tree), std::move(*manifest)});
   }
-  if (auto st =
-          oslayer::write_file_atomic(o.pod_dir, "runtime-config", runtime_config_json(o), 0640);
+  if (auto st = oslayer::write_file_atomic(o.pod_dir, "runtime-config", runtime_config_json(o),
+                                           0640, oslayer::Durability::kVolatile);
       !st) {
     return st;
   }

@@ -12,7 +12,8 @@
 //                              "denied: <errno name>" (exit 0 either way; 2 for a bad operation):
 //                              mount, umount, unshare-user, keyctl, keyctl-int80, bpf,
 //                              perf_event_open, userfaultfd, ptrace-attach PID, sethostname,
-//                              init_module, open-write PATH, kcore, chroot-escape
+//                              init_module, finit_module, open-write PATH, open-read PATH, kcore,
+//                              chroot-escape, tiocsti FD, see-process TEXT
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -21,6 +22,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -188,6 +190,28 @@ int chroot_escape() {
   return 0;
 }
 
+// Whether another process's command line contains TEXT: "allowed: PID" if one does, "denied:
+// not-visible" if none does. The probe's own (which holds TEXT as an argument) is skipped.
+int see_process(const char* text) {
+  DIR* d = ::opendir("/proc");
+  if (d == nullptr) return outcome(-1);
+  std::string self = std::to_string(::getpid());
+  std::string found;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9' || self == e->d_name) continue;
+    std::string cmdline = read_text(("/proc/" + std::string(e->d_name) + "/cmdline").c_str());
+    for (char& c : cmdline) c = c == '\0' ? ' ' : c;
+    if (cmdline.find(text) != std::string::npos) found = e->d_name;
+  }
+  ::closedir(d);
+  if (found.empty()) {
+    std::puts("denied: not-visible");
+  } else {
+    std::printf("allowed: %s\n", found.c_str());
+  }
+  return 0;
+}
+
 int try_operation(const std::string& op, const char* arg) {
   if (op == "mount") {
     return outcome(
@@ -250,6 +274,32 @@ int try_operation(const std::string& op, const char* arg) {
   }
   if (op == "sethostname") return outcome(::sethostname("probe", 5));
   if (op == "init_module") return outcome(::syscall(SYS_init_module, nullptr, 0, ""));
+  if (op == "finit_module") {
+    // Not a module: with CAP_SYS_MODULE the kernel would answer ENOEXEC, without it EPERM.
+    int fd = ::open("/probe", O_RDONLY | O_CLOEXEC);
+    long rc = ::syscall(SYS_finit_module, fd, "", 0);
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    errno = err;
+    return outcome(rc);
+  }
+  if (op == "tiocsti") {
+    // Pushes a harmless space into the input queue of the terminal on fd ARG (default 0).
+    char c = ' ';
+    return outcome(::ioctl(arg == nullptr ? 0 : std::atoi(arg), TIOCSTI, &c));
+  }
+  if (op == "see-process") return arg == nullptr ? 2 : see_process(arg);
+  if (op == "open-read") {
+    if (arg == nullptr) return 2;
+    int fd = ::open(arg, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return outcome(-1);
+    char c;
+    ssize_t n = ::read(fd, &c, 1);
+    int err = errno;
+    ::close(fd);
+    errno = err;
+    return outcome(n < 0 ? -1 : 0);
+  }
   if (op == "open-write") {
     if (arg == nullptr) return 2;
     int fd = ::open(arg, O_WRONLY | O_CLOEXEC);
