@@ -1,5 +1,5 @@
-// Sending one log record to the journal. Two implementations: journald's native protocol
-// (stage0, journal_send_native.cc, without libsystemd for start-up time), and none
+// Sending one log record to the journal. Two implementations: libsystemd's
+// sd_journal_sendv, opened on first use (stage0, journal_send_sd.cc), and none
 // (stage1 and stage2 are linked statically and Debian ships no static libsystemd; their stderr
 // reaches the journal through the unit's stream anyway).
 #pragma once
