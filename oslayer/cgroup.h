@@ -85,6 +85,15 @@ class CgroupSet {
   std::vector<Dir> dirs_;
 };
 
+// Moving a process into a cgroup takes the kernel's global cgroup_threadgroup_rwsem for writing.
+// The first writer after a quiet spell waits for a full RCU grace period (10 ms and more on a
+// busy host); writers that follow within about one grace period of the last do not. This starts,
+// in a detached thread, a move of the calling process into the cgroup it is already in (no
+// effect but taking that lock), so that a caller about to make a pod pays the wait while it
+// prepares instead of on its critical path. Best effort: any failure is ignored. Must be called
+// before any later fork of the caller relies on being single-threaded.
+void start_cgroup_lock_warmup(const CgroupLayout& layout);
+
 // Removes the cgroup directory `dir` and everything below it, bottom-up (see remove()).
 Status remove_cgroup_tree(const std::string& dir, bool kill_stragglers);
 // True when `path` is on a cgroup or cgroup2 filesystem (gc checks a recorded path before

@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "appc-spec/image_manifest.h"
+#include "oslayer/cgroup.h"
 #include "oslayer/fd.h"
 #include "oslayer/log.h"
 #include "stage0/build_info.h"
@@ -111,6 +112,13 @@ Status start(const GlobalConfig& global, const FlagValues& flags, pods::HeldPod&
   if (!fd) return std::move(fd).error();
   o.lock_fd = *fd;
   return start_pod(o).context("starting pod " + pod.uuid());
+}
+
+// stage1 moves the pod's PID 1 into the pod cgroup as soon as we exec it, and the first cgroup
+// move after a quiet spell waits for a kernel grace period (oslayer::start_cgroup_lock_warmup):
+// starting one now lets that wait run while we prepare the pod.
+void warm_up_cgroup_moves() {
+  if (auto layout = oslayer::detect_cgroups(); layout) oslayer::start_cgroup_lock_warmup(*layout);
 }
 
 Status write_uuid_file(const std::string& path, const std::string& uuid) {
@@ -223,6 +231,7 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
   if (auto st = pods::require_root(); !st) return std::move(st).error();
   if (then == Then::kStart) {
     if (auto st = check_net(flags); !st) return std::move(st).error();
+    warm_up_cgroup_moves();
     if (flags.get_bool("interactive") && apps->size() > 1) {
       return Error::msg("--interactive only supports one image");
     }
@@ -307,6 +316,7 @@ Result<int> start_prepared_pod(const Invocation& inv) {
   if (!ref) return std::move(ref).error();
   auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
   if (!pod) return std::move(pod).error();
+  warm_up_cgroup_moves();
   auto raw = read_pod_file(pod->dir().get(), "pod");
   if (!raw) return std::move(raw).error();
   auto pm = appc::decode_pod_manifest(*raw);
