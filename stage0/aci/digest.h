@@ -7,11 +7,11 @@
 
 #include "oslayer/result.h"
 
-struct evp_md_ctx_st;
+struct SHA512state_st;
 
 namespace stage0::aci {
 
-// Streaming SHA-512 over OpenSSL's EVP interface. Move-only; the context is freed on scope exit.
+// Streaming SHA-512 with OpenSSL's libcrypto. Move-only; the context is freed on scope exit.
 class Sha512 {
  public:
   Sha512();
@@ -26,7 +26,7 @@ class Sha512 {
   std::string hex_final();
 
  private:
-  evp_md_ctx_st* ctx_;
+  SHA512state_st* ctx_;
 };
 
 inline constexpr std::string_view kImageIdPrefix = "sha512-";
