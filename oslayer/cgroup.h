@@ -34,10 +34,13 @@ struct CgroupLayout {
   std::vector<CgroupHierarchy> hierarchies;
 };
 
-// The v1 controllers a pod gets a cgroup in (others, such as net_cls or perf_event, are left to
-// the host).
-inline constexpr std::string_view kPodControllers[] = {
-    "cpu", "cpuacct", "memory", "pids", "blkio", "devices", "freezer", "cpuset", "name=systemd"};
+// The v1 controllers a pod gets a cgroup in: those a pod's limits, accounting, device list and
+// stop need. The others (cpuset, blkio, net_cls, perf_event...) are left to the host, as systemd
+// does for a unit that sets nothing in them: the pod stays in its caller's cgroup there. cpuset
+// in particular costs every pod a kernel text patch on all CPUs (its static key flips when the
+// first child cpuset appears and when the last goes).
+inline constexpr std::string_view kPodControllers[] = {"cpu",     "cpuacct", "memory",      "pids",
+                                                       "devices", "freezer", "name=systemd"};
 
 // Pure: the layout from the text of /proc/self/mountinfo and /proc/self/cgroup.
 Result<CgroupLayout> parse_cgroup_layout(std::string_view mountinfo, std::string_view proc_cgroup);
