@@ -1,6 +1,15 @@
 #include "oslayer/cgroup.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "oslayer/fd.h"
 
 namespace oslayer {
 namespace {
@@ -11,11 +20,15 @@ constexpr std::string_view kHybridMounts =
     "33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n"
     "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
     "36 31 0:40 / /sys/fs/cgroup/net_cls rw,relatime - cgroup cgroup rw,net_cls\n"
+    "37 31 0:41 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n"
+    "38 31 0:42 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,blkio\n"
     "40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n"
     "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw,nsdelegate\n";
 constexpr std::string_view kHybridCgroup =
     "9:name=systemd:/user.slice/session-1.scope\n"
     "8:net_cls:/\n"
+    "7:blkio:/\n"
+    "6:cpuset:/\n"
     "4:memory:/process_api/3e4a\n"
     "2:cpuacct:/\n"
     "1:cpu:/\n"
@@ -32,7 +45,7 @@ TEST(CgroupLayout, HybridKeepsPodControllersAndEachOwnPath) {
       {"/sys/fs/cgroup/cpu", "cpu", "", false},
       {"/sys/fs/cgroup/unified", "", "user.slice/session-1.scope", true},
   };
-  EXPECT_EQ(l->hierarchies, want);  // net_cls is left to the host
+  EXPECT_EQ(l->hierarchies, want);  // net_cls, cpuset and blkio are left to the host
 }
 
 TEST(CgroupLayout, UnifiedOnly) {
@@ -93,6 +106,34 @@ TEST(CgroupSet, RefusesNamesThatAreNotOneElement) {
 
 TEST(CgroupSet, RemovingMissingCgroupsSucceeds) {
   EXPECT_TRUE(remove_cgroup_tree("/nonexistent/cgroup/rkt-x", true));
+}
+
+TEST(CgroupLockWarmup, MovesThisProcessIntoItsOwnCgroupInTheBackground) {
+  // A stand-in hierarchy: a directory whose cgroup.procs is a plain file collects the writes.
+  char tmpl[] = "/tmp/cgroup-warmup-test.XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  ASSERT_EQ(::mkdir((dir + "/own").c_str(), 0755), 0);
+  std::string procs = dir + "/own/cgroup.procs";
+  { std::ofstream(procs.c_str()); }
+  CgroupLayout layout{CgroupMode::kLegacy, {{dir, "memory", "own", false}}};
+  start_cgroup_lock_warmup(layout);
+  std::string pid = std::to_string(::getpid()), text;
+  for (int i = 0; i < 500 && text.size() < 2 * pid.size(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    auto r = read_file(procs, 1 << 16);
+    ASSERT_TRUE(r) << r.error().text();
+    text = *r;
+  }
+  // Written more than once: the thread keeps the lock warm, not just one move.
+  EXPECT_EQ(text.substr(0, 2 * pid.size()), pid + pid);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CgroupLockWarmup, AnEmptyLayoutOrAMissingFileIsIgnored) {
+  start_cgroup_lock_warmup(CgroupLayout{});
+  start_cgroup_lock_warmup(
+      CgroupLayout{CgroupMode::kLegacy, {{"/nonexistent", "memory", "", false}}});
 }
 
 }  // namespace
