@@ -157,6 +157,10 @@ Result<RuntimeConfig> parse_runtime_config(std::string_view text) {
       rc.hosts_entries.push_back(std::move(he));
     }
   }
+  if (const Json* h = member(j, "hostsFromHost")) {
+    if (!h->is_boolean()) return Error::msg("hostsFromHost must be a boolean");
+    rc.hosts_from_host = h->get<bool>();
+  }
   if (const Json* dns = member(j, "dns")) {
     if (!dns->is_object()) return Error::msg("dns must be an object");
     DnsConfig d;

@@ -48,6 +48,7 @@ struct DnsConfig {
 struct RuntimeConfig {
   std::string hostname;
   std::vector<HostsEntry> hosts_entries;
+  bool hosts_from_host = false;  // --hosts-entry=host: the host's /etc/hosts, bound read-only
   std::optional<DnsConfig> dns;
   std::chrono::milliseconds stop_timeout{10000};
   bool interactive = false;

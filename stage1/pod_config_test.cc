@@ -33,7 +33,7 @@ TEST(RunFlags, RefusesWhatItDoesNotKnow) {
 TEST(RuntimeConfig, ParsesEveryField) {
   auto rc = parse_runtime_config(R"({"hostname":"h","hostsEntries":[{"ip":"10.0.0.1",
       "names":["a","b"]}],"dns":{"servers":["8.8.8.8"],"search":["x"],"options":["ndots:2"],
-      "domain":"d"},"stopTimeout":2.5,"interactive":true})");
+      "domain":"d"},"stopTimeout":2.5,"interactive":true,"hostsFromHost":true})");
   ASSERT_TRUE(rc) << rc.error().text();
   EXPECT_EQ(rc->hostname, "h");
   ASSERT_EQ(rc->hosts_entries.size(), 1u);
@@ -43,6 +43,7 @@ TEST(RuntimeConfig, ParsesEveryField) {
   EXPECT_EQ(rc->dns->domain, "d");
   EXPECT_EQ(rc->stop_timeout.count(), 2500);
   EXPECT_TRUE(rc->interactive);
+  EXPECT_TRUE(rc->hosts_from_host);
 }
 
 TEST(RuntimeConfig, DefaultsAndErrors) {
@@ -50,6 +51,8 @@ TEST(RuntimeConfig, DefaultsAndErrors) {
   ASSERT_TRUE(rc);
   EXPECT_EQ(rc->stop_timeout.count(), 10000);
   EXPECT_FALSE(rc->dns);
+  EXPECT_FALSE(rc->hosts_from_host);
+  EXPECT_FALSE(parse_runtime_config(R"({"hostsFromHost":"yes"})"));
   EXPECT_FALSE(parse_runtime_config("[]"));
   EXPECT_FALSE(parse_runtime_config("{"));
   EXPECT_FALSE(parse_runtime_config(R"({"stopTimeout":"10"})"));

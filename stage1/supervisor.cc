@@ -122,7 +122,10 @@ Result<AppLaunch> Supervisor::plan_app(const appc::RuntimeApp& app) {
   l.filesystems.volumes = std::move(*volumes);
   l.filesystems.disable_paths = config_.flags.disable_paths;
   l.filesystems.console_is_stdin = config_.interactive && ::isatty(STDIN_FILENO) == 1;
-  l.filesystems.hosts_file = "stage1/rootfs/etc/rkt-hosts";
+  // --hosts-entry=host: the host's own file, bound read-only as rkt did, so that the host's later
+  // edits reach the pod.
+  l.filesystems.hosts_file =
+      config_.runtime.hosts_from_host ? "/etc/hosts" : "stage1/rootfs/etc/rkt-hosts";
   l.filesystems.resolv = resolv_source(config_.runtime.dns);
   l.filesystems.resolv_file = "stage1/rootfs/etc/rkt-resolv.conf";
   auto cg = pod_cgroup_.create_child(name);

@@ -103,6 +103,30 @@ check host-ro 7 rkt run --volume=h,kind=host,source="$T/host",readOnly=true "$BB
   --mount volume=h,target=/h --exec /bin/sh -- -c 'echo x >/h/ro 2>/dev/null && exit 0; exit 7'
 [ ! -e "$T/host/ro" ] && ok || bad "host-ro: the pod wrote through a read-only volume"
 
+# DNS and hosts flags (rkt's): a generated resolv.conf, the host's files, none.
+check dns-generated 0 rkt run --dns=10.1.2.3 --dns=2001:db8::1 --dns-search=a.example \
+  --dns-search=b.example --dns-opt=ndots:3 --dns-domain=pod.example "$BB" --exec /bin/cat -- /etc/resolv.conf
+contains dns-servers "$T/out" "nameserver 10.1.2.3"
+contains dns-servers-v6 "$T/out" "nameserver 2001:db8::1"
+contains dns-search "$T/out" "search a.example b.example"
+contains dns-opt "$T/out" "options ndots:3"
+contains dns-domain "$T/out" "domain pod.example"
+check dns-host 0 rkt run --dns=host "$BB" --exec /bin/cat -- /etc/resolv.conf
+equals dns-host-content "$(cat "$T/out")" "$(cat /etc/resolv.conf)"
+check dns-none 0 rkt run --dns=none "$BB" --exec /bin/sh -- -c 'test ! -e /etc/resolv.conf'
+check hosts-host 0 rkt run --hosts-entry=host "$BB" --exec /bin/cat -- /etc/hosts
+equals hosts-host-content "$(cat "$T/out")" "$(cat /etc/hosts)"
+check hosts-host-ro 0 rkt run --hosts-entry=host "$BB" --exec /bin/sh -- -c '! echo x >>/etc/hosts'
+check hosts-entries 0 rkt run --hosts-entry=10.9.8.7=db,10.9.8.7=db2 "$BB" --exec /bin/cat -- /etc/hosts
+contains hosts-entries-line "$T/out" "10.9.8.7"
+before=$(pod_dirs)
+check dns-not-ip 254 rkt run --dns=not-an-ip "$BB" --exec /bin/true
+contains dns-not-ip-message "$T/err" "not-an-ip"
+check dns-host-and-ip 254 rkt run --dns=host --dns=1.1.1.1 "$BB" --exec /bin/true
+check dns-search-blank 254 rkt run "--dns-search=a b" "$BB" --exec /bin/true
+check hosts-host-and-entry 254 rkt run --hosts-entry=host --hosts-entry=1.2.3.4=x "$BB" --exec /bin/true
+no_pod_left bad-dns-flags "$before"
+
 # prepare, then run-prepared once; a second run-prepared of the same pod fails.
 check prepare 0 rkt prepare --quiet "$BB" --exec /bin/sh -- -c 'exit 4'
 uuid=$(cat "$T/out")

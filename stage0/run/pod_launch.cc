@@ -102,12 +102,38 @@ StartOptions start_options(const GlobalConfig& global, const FlagValues& flags,
   return o;
 }
 
+// The start flags that need checking, checked before any pod exists: a bad value must leave
+// nothing behind (and must not use up a prepared pod).
+struct EtcFlags {
+  bool hosts_from_host = false;
+  std::vector<HostsEntry> hosts_entries;
+  PodDns dns;
+};
+
+Result<EtcFlags> parse_etc_flags(const FlagValues& flags) {
+  EtcFlags e;
+  auto from_host = hosts_entry_is_host(flags.get_all("hosts-entry"));
+  if (!from_host) return std::move(from_host).error();
+  e.hosts_from_host = *from_host;
+  if (!e.hosts_from_host) {
+    auto hosts = parse_hosts_entries(flags.get_all("hosts-entry"));
+    if (!hosts) return std::move(hosts).error();
+    e.hosts_entries = std::move(*hosts);
+  }
+  auto dns = parse_dns(flags.get_all("dns"), flags.get_all("dns-search"), flags.get_all("dns-opt"),
+                       flags.get_string("dns-domain"));
+  if (!dns) return std::move(dns).error();
+  e.dns = std::move(*dns);
+  return e;
+}
+
 // Starts `pod` (in run/, locked by this process); returns only on failure.
-Status start(const GlobalConfig& global, const FlagValues& flags, pods::HeldPod& pod) {
+Status start(const GlobalConfig& global, const FlagValues& flags, EtcFlags etc,
+             pods::HeldPod& pod) {
   StartOptions o = start_options(global, flags, pod);
-  auto hosts = parse_hosts_entries(flags.get_all("hosts-entry"));
-  if (!hosts) return std::move(hosts).error();
-  o.hosts_entries = std::move(*hosts);
+  o.hosts_from_host = etc.hosts_from_host;
+  o.hosts_entries = std::move(etc.hosts_entries);
+  o.dns = std::move(etc.dns);
   auto fd = pod.lock_fd_for_exec();
   if (!fd) return std::move(fd).error();
   o.lock_fd = *fd;
@@ -210,7 +236,13 @@ void add_start_flags(FlagSet& f) {
                        "the pod's network; only \"host\" for now (the default)");
   f.add_bool("interactive", false, "run the pod interactively (one app only)");
   f.add_string("hostname", "", "the pod's hostname (default: rkt-<uuid>)");
-  f.add_string("hosts-entry", "", "IP=HOSTNAME entries for the pod's /etc/hosts (repeatable)");
+  f.add_string("hosts-entry", "",
+               "IP=HOSTNAME entries for the pod's /etc/hosts (repeatable), or \"host\" for the "
+               "host's /etc/hosts");
+  f.add_string("dns", "", "a name server for the pod (repeatable), or \"host\" or \"none\"");
+  f.add_string("dns-search", "", "a DNS search domain for the pod (repeatable)");
+  f.add_string("dns-opt", "", "a DNS resolver option for the pod (repeatable)");
+  f.add_string("dns-domain", "", "the pod's DNS local domain");
 }
 
 Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then) {
@@ -229,8 +261,12 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
   if (!global) return usage(global.error(), command);
   oslayer::log_set_debug(global->debug);
   if (auto st = pods::require_root(); !st) return std::move(st).error();
+  EtcFlags etc;
   if (then == Then::kStart) {
     if (auto st = check_net(flags); !st) return std::move(st).error();
+    auto parsed = parse_etc_flags(flags);
+    if (!parsed) return std::move(parsed).error();
+    etc = std::move(*parsed);
     warm_up_cgroup_moves();
     if (flags.get_bool("interactive") && apps->size() > 1) {
       return Error::msg("--interactive only supports one image");
@@ -305,13 +341,15 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
   }
   if (auto st = pod->to_run(); !st) return std::move(st).error();
   *prepare_lock = oslayer::FileLock();  // released before stage1 runs for the pod's whole life
-  auto st = start(*global, flags, *pod);
+  auto st = start(*global, flags, std::move(etc), *pod);
   return std::move(st).error();
 }
 
 Result<int> start_prepared_pod(const Invocation& inv) {
   if (auto st = pods::require_root(); !st) return std::move(st).error();
   if (auto st = check_net(inv.flags); !st) return std::move(st).error();
+  auto etc = parse_etc_flags(inv.flags);
+  if (!etc) return std::move(etc).error();
   auto ref = pods::find_pod(inv.global.dir, inv.args[0]);
   if (!ref) return std::move(ref).error();
   auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
@@ -324,7 +362,7 @@ Result<int> start_prepared_pod(const Invocation& inv) {
   if (inv.flags.get_bool("interactive") && pm->apps.size() > 1) {
     return Error::msg("--interactive only supports one app");
   }
-  auto st = start(inv.global, inv.flags, *pod);
+  auto st = start(inv.global, inv.flags, std::move(*etc), *pod);
   return std::move(st).error();
 }
 

@@ -1,5 +1,6 @@
 #include "stage0/run/pod_start.h"
 
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -69,7 +70,7 @@ Result<std::vector<HostsEntry>> parse_hosts_entries(const std::vector<std::strin
       pos = comma + 1;
       const size_t eq = part.find('=');
       if (part == "host") {
-        return Error::msg("--hosts-entry=host (the host's /etc/hosts) is not supported yet");
+        return Error::msg("--hosts-entry=host cannot be combined with IP=HOSTNAME entries");
       }
       if (eq == std::string::npos || eq == 0 || eq + 1 == part.size()) {
         return Error::msg("--hosts-entry \"" + f + "\": each entry must be IP=HOSTNAME");
@@ -91,14 +92,80 @@ Result<std::vector<HostsEntry>> parse_hosts_entries(const std::vector<std::strin
   return out;
 }
 
+Result<bool> hosts_entry_is_host(const std::vector<std::string>& flags) {
+  if (flags.size() == 1 && flags[0] == "host") return true;
+  for (const std::string& f : flags) {
+    if (f == "host") {
+      return Error::msg("--hosts-entry=host cannot be combined with IP=HOSTNAME entries");
+    }
+  }
+  return false;
+}
+
+namespace {
+
+bool is_ip_address(const std::string& s) {
+  in6_addr a6{};
+  in_addr a4{};
+  return ::inet_pton(AF_INET, s.c_str(), &a4) == 1 || ::inet_pton(AF_INET6, s.c_str(), &a6) == 1;
+}
+
+// A search domain, option or domain goes on one resolv.conf line: no blanks, no line breaks.
+Status one_word(const std::string& flag, const std::string& v) {
+  if (v.empty() || v.find_first_of(" \t\r\n#;") != std::string::npos) {
+    return Error::msg("--" + flag + " \"" + v + "\": must be one word");
+  }
+  return oslayer::ok();
+}
+
+}  // namespace
+
+Result<PodDns> parse_dns(const std::vector<std::string>& servers,
+                         const std::vector<std::string>& search,
+                         const std::vector<std::string>& options, const std::string& domain) {
+  PodDns d;
+  for (const std::string& s : servers) {
+    if (s == "host" || s == "none") {
+      if (servers.size() != 1 || !search.empty() || !options.empty() || !domain.empty()) {
+        return Error::msg("--dns=" + s +
+                          " cannot be combined with other --dns, --dns-search, --dns-opt or "
+                          "--dns-domain values");
+      }
+    } else if (!is_ip_address(s)) {
+      return Error::msg("--dns \"" + s + "\": not an IP address (nor \"host\" or \"none\")");
+    }
+    d.servers.push_back(s);
+  }
+  for (const std::string& s : search) {
+    if (auto st = one_word("dns-search", s); !st) return std::move(st).error();
+    d.search.push_back(s);
+  }
+  for (const std::string& o : options) {
+    if (auto st = one_word("dns-opt", o); !st) return std::move(st).error();
+    d.options.push_back(o);
+  }
+  if (!domain.empty()) {
+    if (auto st = one_word("dns-domain", domain); !st) return std::move(st).error();
+    d.domain = domain;
+  }
+  return d;
+}
+
 std::string runtime_config_json(const StartOptions& o) {
   nlohmann::json hosts = nlohmann::json::array();
   for (const auto& e : o.hosts_entries) hosts.push_back({{"ip", e.ip}, {"names", e.names}});
   nlohmann::json j = {{"hostname", o.hostname},
                       {"hostsEntries", hosts},
+                      {"hostsFromHost", o.hosts_from_host},
                       {"dns", nlohmann::json::object()},
                       {"stopTimeout", 10},
                       {"interactive", o.interactive}};
+  if (!o.dns.empty()) {
+    j["dns"] = {{"servers", o.dns.servers},
+                {"search", o.dns.search},
+                {"options", o.dns.options},
+                {"domain", o.dns.domain}};
+  }
   return j.dump() + "\n";
 }
 

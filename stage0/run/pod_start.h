@@ -16,6 +16,16 @@ struct HostsEntry {
 };
 
 // What the run step needs besides the pod dir: the stage1 flags and the runtime-config fields.
+// rkt's --dns flags, as stage1's runtime-config carries them. Empty: the image's resolv.conf
+// (else the host's); servers {"host"}: the host's file; {"none"}: no resolv.conf.
+struct PodDns {
+  std::vector<std::string> servers, search, options;
+  std::string domain;
+  bool empty() const {
+    return servers.empty() && search.empty() && options.empty() && domain.empty();
+  }
+};
+
 struct StartOptions {
   std::string data_dir;  // for the tree store: <data_dir>/cas/tree/<id>
   std::string pod_path;  // absolute path of the pod dir (in run/)
@@ -26,6 +36,8 @@ struct StartOptions {
   bool interactive = false;
   std::string hostname;  // empty: stage1's default (rkt-<uuid>)
   std::vector<HostsEntry> hosts_entries;
+  bool hosts_from_host = false;  // --hosts-entry=host: the host's /etc/hosts, read-only
+  PodDns dns;
   std::string local_config;  // --local-config, passed on
   bool disable_capabilities = false;
   bool disable_paths = false;
@@ -34,6 +46,13 @@ struct StartOptions {
 
 // --hosts-entry values ("IP=NAME[,IP=NAME...]"), merged by IP in order.
 oslayer::Result<std::vector<HostsEntry>> parse_hosts_entries(const std::vector<std::string>& flags);
+// True for --hosts-entry=host alone; an error when "host" comes with IP=NAME entries.
+oslayer::Result<bool> hosts_entry_is_host(const std::vector<std::string>& flags);
+// --dns (IP, "host" or "none"; repeatable), --dns-search, --dns-opt, --dns-domain, checked.
+oslayer::Result<PodDns> parse_dns(const std::vector<std::string>& servers,
+                                  const std::vector<std::string>& search,
+                                  const std::vector<std::string>& options,
+                                  const std::string& domain);
 
 // The runtime-config JSON stage1 reads.
 std::string runtime_config_json(const StartOptions& o);

@@ -42,6 +42,48 @@ TEST(HostsEntries, MergedByIp) {
   EXPECT_FALSE(parse_hosts_entries({"not-an-ip=x"}));
 }
 
+TEST(HostsEntries, HostAloneOnly) {
+  EXPECT_TRUE(*hosts_entry_is_host({"host"}));
+  EXPECT_FALSE(*hosts_entry_is_host({}));
+  EXPECT_FALSE(*hosts_entry_is_host({"1.2.3.4=a"}));
+  EXPECT_FALSE(hosts_entry_is_host({"host", "1.2.3.4=a"}));
+  EXPECT_FALSE(hosts_entry_is_host({"1.2.3.4=a", "host"}));
+}
+
+TEST(Dns, ServersSearchOptionsDomain) {
+  auto d = parse_dns({"10.0.0.1", "2001:db8::1"}, {"a.example"}, {"ndots:2"}, "pod.example");
+  ASSERT_TRUE(d) << d.error().text();
+  EXPECT_EQ(d->servers, (std::vector<std::string>{"10.0.0.1", "2001:db8::1"}));
+  EXPECT_EQ(d->search, std::vector<std::string>{"a.example"});
+  EXPECT_EQ(d->options, std::vector<std::string>{"ndots:2"});
+  EXPECT_EQ(d->domain, "pod.example");
+  EXPECT_TRUE(parse_dns({}, {}, {}, "")->empty());
+  EXPECT_EQ(parse_dns({"host"}, {}, {}, "")->servers, std::vector<std::string>{"host"});
+  EXPECT_EQ(parse_dns({"none"}, {}, {}, "")->servers, std::vector<std::string>{"none"});
+}
+
+TEST(Dns, Refused) {
+  EXPECT_FALSE(parse_dns({"example.com"}, {}, {}, ""));
+  EXPECT_FALSE(parse_dns({"10.0.0.256"}, {}, {}, ""));
+  EXPECT_FALSE(parse_dns({"host", "10.0.0.1"}, {}, {}, ""));
+  EXPECT_FALSE(parse_dns({"none"}, {"a"}, {}, ""));
+  EXPECT_FALSE(parse_dns({}, {"a b"}, {}, ""));
+  EXPECT_FALSE(parse_dns({}, {}, {"x\ny"}, ""));
+  EXPECT_FALSE(parse_dns({}, {}, {}, "a;b"));
+  EXPECT_FALSE(parse_dns({}, {""}, {}, ""));
+}
+
+TEST(RuntimeConfig, DnsAndHostsFromHost) {
+  StartOptions o;
+  o.hosts_from_host = true;
+  o.dns.servers = {"10.0.0.1"};
+  o.dns.domain = "d";
+  auto j = nlohmann::json::parse(runtime_config_json(o));
+  EXPECT_EQ(j["hostsFromHost"], true);
+  EXPECT_EQ(j["dns"]["servers"][0], "10.0.0.1");
+  EXPECT_EQ(j["dns"]["domain"], "d");
+}
+
 TEST(RuntimeConfig, Fields) {
   StartOptions o;
   o.hostname = "web";
