@@ -1,6 +1,7 @@
 // /init: the process stage0 execs and its caller (a shell, systemd) waits for. It stays in the
 // host's PID namespace, makes the pod's cgroups, clones the pod's PID 1 (the supervisor) into
 // new PID, UTS and IPC namespaces, forwards stop signals to it, and cleans up after it.
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -68,6 +69,18 @@ void wipe_environment() {
   for (char** e = environ; *e != nullptr; ++e) std::memset(*e, 0, std::strlen(*e));
   static char* empty[] = {nullptr};
   environ = empty;
+}
+
+// PID 1's /proc/<pid>/cmdline is readable by every app, and /init's argv names host paths (the
+// data dir, --local-config). Its argv strings are one contiguous area starting at argv[0]
+// (program_invocation_name): blank it, leaving "/init", the name of the entrypoint in the
+// stage1 image. (PR_SET_MM would need CAP_SYS_RESOURCE.)
+void hide_command_line() {
+  auto cmdline = oslayer::read_file("/proc/self/cmdline", 1 << 20);
+  if (!cmdline || cmdline->empty() || program_invocation_name == nullptr) return;
+  constexpr char kName[] = "/init";
+  std::memset(program_invocation_name, 0, cmdline->size());
+  if (cmdline->size() >= sizeof kName) std::memcpy(program_invocation_name, kName, sizeof kName);
 }
 
 class PodRun {
@@ -148,6 +161,7 @@ Status PodRun::start() {
     if (n != 1) return 254;
     go_read.reset();
     wipe_environment();
+    hide_command_line();
     return run_supervisor(config_, pod_cgroup_, ready_write.release());
   });
   if (!child) return std::move(child).error().context("starting the pod's PID 1");

@@ -98,6 +98,8 @@ got=$(rkt run example.com/probe --exec /bin/sh -- -c "/bin/sleep 77.$$ & /probe 
 matches pod-process-visible "$got" '^allowed: [0-9]+$'
 pid1=$(pod -- cat /proc/1/cmdline | tr '\0' ' ')
 matches pid1-is-supervisor "$pid1" 'init'
+# PID 1's command line is readable by the apps: it must not name the host's paths.
+case "$pid1" in *"$T"* | *pods/run*) bad "pid1-hides-host-paths: $pid1" ;; *) ok ;; esac
 try ptrace-host-pid '^denied' ptrace-attach "$host_sleep"
 try ptrace-pid1 '^denied' ptrace-attach 1
 kill "$host_sleep" 2>/dev/null

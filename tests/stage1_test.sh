@@ -162,7 +162,7 @@ check_eq "/sys is read-only" ro "$(view sys)"
 check_eq "/proc/sys is read-only" ro "$(view procsys)"
 check_eq "/proc/sysrq-trigger is read-only" ro "$(view sysrq)"
 check_eq "the test's own (host) PID is not visible in the pod" hidden "$(view hostpid)"
-check_eq "PID 1 is stage1's supervisor" ./stage1/rootfs/init "$(view pid1)"
+check_eq "PID 1 is stage1's supervisor, host paths hidden" /init "$(view pid1)"
 check_eq "/dev/ptmx -> pts/ptmx" pts/ptmx "$(view ptmx)"
 check_eq "PID 1's environment does not leak the host's" 0 "$(view environ)"
 check "/etc/hosts has localhost" test "$(view hosts)" -ge 1
