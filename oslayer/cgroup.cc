@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "oslayer/device_filter.h"
 #include "oslayer/fd.h"
 
 namespace oslayer {
@@ -221,9 +222,24 @@ Status CgroupSet::add_process(pid_t pid) const {
 }
 
 Result<bool> CgroupSet::restrict_devices(const std::vector<std::string_view>& allow) const {
+  std::vector<DeviceRule> rules;
+  for (std::string_view rule : allow) {
+    auto r = parse_device_rule(rule);
+    if (!r) return std::move(r).error();
+    rules.push_back(*r);
+  }
   bool done = false;
   for (const auto& d : dirs_) {
-    if (d.unified || d.controllers.find("devices") == std::string::npos) continue;
+    if (d.unified) {
+      // On a hybrid host too: the kernel runs the unified tree's device programs in addition to
+      // the v1 devices controller, and a v2-only host has nothing else.
+      if (auto s = attach_device_filter(d.path, rules); !s) {
+        return std::move(s).error().context("restricting devices in " + d.path);
+      }
+      done = true;
+      continue;
+    }
+    if (d.controllers.find("devices") == std::string::npos) continue;
     if (auto s = write_text(join_path(d.path, "devices.deny"), "a"); !s) {
       return std::move(s).error().context("denying devices in " + d.path);
     }

@@ -70,9 +70,9 @@ class CgroupSet {
   Result<CgroupSet> create_child(const std::string& name) const;
   // Moves `pid` (0: the caller) into this cgroup in every hierarchy.
   Status add_process(pid_t pid) const;
-  // v1 devices controller: denies every device, then allows each rule ("c 1:3 rwm"). Children
-  // made afterwards inherit the list. False when no devices hierarchy is among this set (a
-  // v2-only host, where device access is a BPF program: not done yet).
+  // Denies every device, then allows each rule ("c 1:3 rwm"): in the v1 devices controller
+  // (devices.deny, devices.allow) and in the unified tree (an eBPF device program,
+  // device_filter.h). Children made afterwards inherit both. False when the set has neither.
   Result<bool> restrict_devices(const std::vector<std::string_view>& allow) const;
   // Removes every directory bottom-up. With kill_stragglers, processes still inside are sent
   // SIGKILL (cgroup.kill on v2, each pid of cgroup.procs on v1) and removal is retried until they

@@ -122,7 +122,8 @@ Status PodRun::start() {
   auto devices = pod_cgroup_.restrict_devices(kPodDevices);
   if (!devices) return std::move(devices).error();
   if (!*devices) {
-    oslayer::log_warning("no v1 devices cgroup: device access is not restricted on this host");
+    oslayer::log_warning(
+        "no devices cgroup and no cgroup2 tree: device access is not restricted on this host");
   }
   // cgroup v2's no-internal-process rule: once controllers are enabled for the pod's subtree,
   // the pod cgroup itself may hold no process. PID 1 therefore lives in a leaf of its own, named
