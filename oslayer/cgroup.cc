@@ -186,21 +186,31 @@ Result<CgroupSet> CgroupSet::create_below(const CgroupLayout& layout, const std:
 }
 
 Result<CgroupSet> CgroupSet::create_child(const std::string& name) const {
+  return create_child(name, [](const Dir&) { return true; });
+}
+
+Result<CgroupSet> CgroupSet::create_child(const std::string& name,
+                                          const std::function<bool(const Dir&)>& where) const {
   if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
     return Error::msg("invalid cgroup name \"" + name + "\"");
   }
-  std::vector<Dir> made;
+  std::vector<Dir> made, set;
   auto undo = [&](Error e) -> Result<CgroupSet> {
     // Best effort: the error being returned is the one that matters.
     (void)CgroupSet(made).remove(false);
     return std::move(e).context("creating cgroup " + name);
   };
   for (const auto& parent : dirs_) {
+    if (!where(parent)) {
+      set.push_back(parent);
+      continue;
+    }
     Dir d{join_path(parent.path, name), parent.mount_point, parent.controllers, parent.unified};
     if (::mkdir(d.path.c_str(), 0755) < 0 && errno != EEXIST) {
       return undo(Error::sys(errno, "creating " + d.path));
     }
     made.push_back(d);
+    set.push_back(d);
     if (!d.unified && std::ranges::count(split(d.controllers, ','), "cpuset") > 0) {
       for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
         if (auto s = copy_cpuset_value(parent.path, d.path, file); !s) {
@@ -209,7 +219,7 @@ Result<CgroupSet> CgroupSet::create_child(const std::string& name) const {
       }
     }
   }
-  return CgroupSet(std::move(made));
+  return CgroupSet(std::move(set));
 }
 
 Status CgroupSet::add_process(pid_t pid) const {
@@ -229,17 +239,10 @@ Result<bool> CgroupSet::restrict_devices(const std::vector<std::string_view>& al
     rules.push_back(*r);
   }
   bool done = false;
+  const Dir* unified = nullptr;
   for (const auto& d : dirs_) {
-    if (d.unified) {
-      // On a hybrid host too: the kernel runs the unified tree's device programs in addition to
-      // the v1 devices controller, and a v2-only host has nothing else.
-      if (auto s = attach_device_filter(d.path, rules); !s) {
-        return std::move(s).error().context("restricting devices in " + d.path);
-      }
-      done = true;
-      continue;
-    }
-    if (d.controllers.find("devices") == std::string::npos) continue;
+    if (d.unified) unified = &d;
+    if (d.unified || d.controllers.find("devices") == std::string::npos) continue;
     if (auto s = write_text(join_path(d.path, "devices.deny"), "a"); !s) {
       return std::move(s).error().context("denying devices in " + d.path);
     }
@@ -247,6 +250,15 @@ Result<bool> CgroupSet::restrict_devices(const std::vector<std::string_view>& al
       if (auto s = write_text(join_path(d.path, "devices.allow"), rule); !s) {
         return std::move(s).error().context("allowing device " + std::string(rule));
       }
+    }
+    done = true;
+  }
+  // Without a v1 devices hierarchy (a v2-only host), device access is an eBPF program on the
+  // unified cgroup. With one, the same list there would only be checked twice (the kernel runs
+  // both), at the cost of a verifier run per pod.
+  if (!done && unified != nullptr) {
+    if (auto s = attach_device_filter(unified->path, rules); !s) {
+      return std::move(s).error().context("restricting devices in " + unified->path);
     }
     done = true;
   }

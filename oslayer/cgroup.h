@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,11 +69,17 @@ class CgroupSet {
   static Result<CgroupSet> create_below(const CgroupLayout& layout, const std::string& name);
   // A child cgroup `name` in every directory of this set.
   Result<CgroupSet> create_child(const std::string& name) const;
+  // A child cgroup `name` in the directories `where` selects; for the others the new set keeps
+  // this set's own directory (cgroup v1 lets processes live in an inner cgroup), so that a
+  // cgroup is made only where something needs it.
+  Result<CgroupSet> create_child(const std::string& name,
+                                 const std::function<bool(const Dir&)>& where) const;
   // Moves `pid` (0: the caller) into this cgroup in every hierarchy.
   Status add_process(pid_t pid) const;
   // Denies every device, then allows each rule ("c 1:3 rwm"): in the v1 devices controller
-  // (devices.deny, devices.allow) and in the unified tree (an eBPF device program,
-  // device_filter.h). Children made afterwards inherit both. False when the set has neither.
+  // (devices.deny, devices.allow), or, on a host without one, in the unified tree (an eBPF
+  // device program, device_filter.h). Children made afterwards inherit it. False when the set
+  // has neither.
   Result<bool> restrict_devices(const std::vector<std::string_view>& allow) const;
   // Removes every directory bottom-up. With kill_stragglers, processes still inside are sent
   // SIGKILL (cgroup.kill on v2, each pid of cgroup.procs on v1) and removal is retried until they

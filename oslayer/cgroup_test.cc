@@ -108,6 +108,25 @@ TEST(CgroupSet, RemovingMissingCgroupsSucceeds) {
   EXPECT_TRUE(remove_cgroup_tree("/nonexistent/cgroup/rkt-x", true));
 }
 
+TEST(CgroupSet, ChildOnlyWhereSelectedKeepsTheParentElsewhere) {
+  char tmpl[] = "/tmp/cgroup-child-test.XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  std::string root = tmpl;
+  ASSERT_EQ(::mkdir((root + "/a").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((root + "/b").c_str(), 0755), 0);
+  CgroupSet parent({{root + "/a", root, "memory", false}, {root + "/b", root, "pids", false}});
+  auto child =
+      parent.create_child("app", [](const CgroupSet::Dir& d) { return d.controllers == "memory"; });
+  ASSERT_TRUE(child) << child.error().text();
+  ASSERT_EQ(child->dirs().size(), 2u);
+  EXPECT_EQ(child->dirs()[0].path, root + "/a/app");
+  EXPECT_EQ(child->dirs()[1].path, root + "/b");
+  struct stat st {};
+  EXPECT_EQ(::stat((root + "/a/app").c_str(), &st), 0);
+  EXPECT_NE(::stat((root + "/b/app").c_str(), &st), 0);
+  std::filesystem::remove_all(root);
+}
+
 TEST(CgroupLockWarmup, MovesThisProcessIntoItsOwnCgroupInTheBackground) {
   // A stand-in hierarchy: a directory whose cgroup.procs is a plain file collects the writes.
   char tmpl[] = "/tmp/cgroup-warmup-test.XXXXXX";

@@ -128,7 +128,8 @@ Status PodRun::start() {
   // cgroup v2's no-internal-process rule: once controllers are enabled for the pod's subtree,
   // the pod cgroup itself may hold no process. PID 1 therefore lives in a leaf of its own, named
   // so that no app (an AC Name, without '.') can take it.
-  auto sup_cgroup = pod_cgroup_.create_child("supervisor.scope");
+  auto sup_cgroup = pod_cgroup_.create_child(
+      "supervisor.scope", [](const oslayer::CgroupSet::Dir& d) { return d.unified; });
   if (!sup_cgroup) return std::move(sup_cgroup).error();
   if (auto s = write_cgroup_files(pod_cgroup_); !s) return s;
 

@@ -19,7 +19,14 @@ using oslayer::Error;
 // pod's cgroup.
 bool is_pod_process(pid_t pid, const std::string& uuid) {
   auto cg = oslayer::read_file("/proc/" + std::to_string(pid) + "/cgroup", 1 << 20);
-  return cg && cg->find("/rkt-" + uuid + "/") != std::string::npos;
+  if (!cg) return false;
+  // PID 1 sits in the pod cgroup itself in v1 hierarchies, in supervisor.scope below it in v2.
+  const std::string name = "/rkt-" + uuid;
+  for (size_t at = cg->find(name); at != std::string::npos; at = cg->find(name, at + 1)) {
+    const size_t end = at + name.size();
+    if (end == cg->size() || (*cg)[end] == '/' || (*cg)[end] == '\n') return true;
+  }
+  return false;
 }
 
 }  // namespace

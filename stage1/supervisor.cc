@@ -9,9 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <optional>
+#include <string_view>
 
 #include "oslayer/atomic_file.h"
 #include "oslayer/idle_memory.h"
@@ -24,6 +26,22 @@
 
 namespace stage1 {
 namespace {
+
+// Each app gets a cgroup of its own where per-app limits and accounting live (memory, cpu,
+// cpuacct) and in the unified tree (cgroup v2 allows processes only in leaves); in the other v1
+// hierarchies (pids, devices, freezer, name=systemd) it stays in the pod's cgroup, and the pod
+// costs the kernel fewer cgroups to make and remove.
+bool has_per_app_limits(const oslayer::CgroupSet::Dir& d) {
+  if (d.unified) return true;
+  size_t pos = 0;
+  while (pos <= d.controllers.size()) {
+    size_t comma = std::min(d.controllers.find(',', pos), d.controllers.size());
+    std::string_view c(d.controllers.data() + pos, comma - pos);
+    if (c == "memory" || c == "cpu" || c == "cpuacct") return true;
+    pos = comma + 1;
+  }
+  return false;
+}
 
 // Pod runtime state dies with the machine: atomic for readers, without fsyncs.
 constexpr auto kVolatile = oslayer::Durability::kVolatile;
@@ -128,7 +146,7 @@ Result<AppLaunch> Supervisor::plan_app(const appc::RuntimeApp& app) {
       config_.runtime.hosts_from_host ? "/etc/hosts" : "stage1/rootfs/etc/rkt-hosts";
   l.filesystems.resolv = resolv_source(config_.runtime.dns);
   l.filesystems.resolv_file = "stage1/rootfs/etc/rkt-resolv.conf";
-  auto cg = pod_cgroup_.create_child(name);
+  auto cg = pod_cgroup_.create_child(name, has_per_app_limits);
   if (!cg) return std::move(cg).error();
   l.cgroup = std::move(*cg);
   l.stage2_fd = stage2_.get();
