@@ -247,6 +247,13 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
   if (apps->empty() && manifest_path.empty()) {
     return Error::msg("must provide at least one image or specify the pod manifest");
   }
+  // Bad isolator values are refused before any image is fetched (build_pod_manifest checks
+  // them again, in context).
+  for (const AppArgs& a : *apps) {
+    if (auto iso = isolators_from_flags(a); !iso) {
+      return std::move(iso).error().context("image " + a.image);
+    }
+  }
   auto env = pod_env(flags);
   if (!env) return std::move(env).error();
 
