@@ -13,8 +13,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "oslayer/log.h"
 #include "oslayer/mount.h"
 #include "oslayer/namespaces.h"
+#include "oslayer/oom_score.h"
 
 namespace stage1 {
 namespace {
@@ -76,8 +78,24 @@ Result<Fd> lift(int fd) {
   ::_exit(254);
 }
 
+// The app's OOM score. Without CAP_SYS_RESOURCE the kernel refuses to lower it below what
+// stage1 itself has (EACCES); as for a resource limit that cannot be raised, the app still runs
+// and the user is told.
+Status apply_oom_score_adj(const AppLaunch& l) {
+  if (!l.oom_score_adj) return oslayer::ok();
+  auto s = oslayer::set_oom_score_adj(*l.oom_score_adj);
+  if (s || (s.error().code() != EACCES && s.error().code() != EPERM)) return s;
+  auto now = oslayer::read_oom_score_adj();
+  oslayer::log_warning("app " + l.name + ": os/linux/oom-score-adj " +
+                       std::to_string(*l.oom_score_adj) +
+                       " not applied (lowering it needs CAP_SYS_RESOURCE); it stays " +
+                       (now ? std::to_string(*now) : std::string("unchanged")));
+  return oslayer::ok();
+}
+
 Status enter_app_root(const AppLaunch& l, int report) {
   if (auto s = l.cgroup.add_process(0); !s) return s;
+  if (auto s = apply_oom_score_adj(l); !s) return s;
   // The app's mounts live in its own namespace, a slave of the pod's: nothing made here
   // propagates back, and the namespace goes away with the app's last process.
   if (auto s = oslayer::unshare_namespaces(CLONE_NEWNS); !s) return s;

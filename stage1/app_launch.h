@@ -4,6 +4,7 @@
 // forked child; it talks to the supervisor only through the `report` socket.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct AppLaunch {
   std::vector<std::string> stage2_args;  // --app=NAME and the pass-through flags
   bool has_pre_start = false;
   bool interactive = false;
+  // os/linux/oom-score-adj, set in the child before anything of the app runs (pre-start
+  // included): stage2 and the app inherit it.
+  std::optional<int> oom_score_adj;
 };
 
 // The child's body. Before exec it sends, over the SOCK_SEQPACKET socket `report`, its mount

@@ -18,6 +18,12 @@ oslayer::Status write_app_status(int status_dir, const std::string& app, int exi
       .context("recording the exit status of app " + app);
 }
 
+oslayer::Status write_oom_killed(int oom_dir, const std::string& app, uint64_t kills) {
+  return oslayer::write_file_atomic(oom_dir, app, std::to_string(kills), 0644,
+                                    oslayer::Durability::kVolatile)
+      .context("recording that app " + app + " was killed by the OOM killer");
+}
+
 oslayer::Status mark_supervisor_ready(int rkt_dir) {
   const char* tmp = ".supervisor-status.tmp";
   (void)::unlinkat(rkt_dir, tmp, 0);  // a leftover of a crashed attempt, if any

@@ -43,6 +43,11 @@ TEST_F(StatusDir, WritesTheStatusFileAndReplacesIt) {
   EXPECT_EQ(*oslayer::read_file(path_ + "/web", 64), "0");
 }
 
+TEST_F(StatusDir, OomKilledRecordsTheKernelsCount) {
+  ASSERT_TRUE(write_oom_killed(dir_.get(), "web", 2));
+  EXPECT_EQ(*oslayer::read_file(path_ + "/web", 64), "2");
+}
+
 TEST_F(StatusDir, SupervisorReadyIsASymlinkToReady) {
   ASSERT_TRUE(mark_supervisor_ready(dir_.get()));
   ASSERT_TRUE(mark_supervisor_ready(dir_.get()));  // again: replaced, not an error

@@ -16,11 +16,13 @@
 #include <string_view>
 
 #include "oslayer/atomic_file.h"
+#include "oslayer/cgroup_limits.h"
 #include "oslayer/idle_memory.h"
 #include "oslayer/log.h"
 #include "oslayer/namespaces.h"
 #include "stage1/app_launch.h"
 #include "stage1/etc_files.h"
+#include "stage1/resource_plan.h"
 #include "stage1/status_files.h"
 #include "stage1/stop_policy.h"
 
@@ -79,6 +81,8 @@ class Supervisor {
 
  private:
   Result<AppLaunch> plan_app(const appc::RuntimeApp& app);
+  Status limit_pod_resources();
+  void record_oom_kills(size_t i);
   void start_stop();
   void reap();
   void app_exited(size_t i, int code);
@@ -87,7 +91,8 @@ class Supervisor {
   const PodConfig& config_;
   const oslayer::CgroupSet& pod_cgroup_;
   PodOutcome outcome_;
-  Fd rkt_dir_, status_dir_, stage2_;
+  Fd rkt_dir_, status_dir_, oom_dir_, stage2_;
+  ResourcePlan pod_resources_;
   std::vector<RunningApp> apps_;
   std::optional<Clock::time_point> kill_at_;
   bool killed_ = false;
@@ -104,6 +109,13 @@ Status Supervisor::prepare() {
   auto status = oslayer::open_at(rkt_dir_.get(), "status", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   if (!status) return std::move(status).error();
   status_dir_ = std::move(*status);
+  if (::mkdirat(rkt_dir_.get(), "oom-killed", 0755) < 0 && errno != EEXIST) {
+    return Error::sys(errno, "creating rkt/oom-killed");
+  }
+  auto oom = oslayer::open_at(rkt_dir_.get(), "oom-killed", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (!oom) return std::move(oom).error();
+  oom_dir_ = std::move(*oom);
+  if (auto s = limit_pod_resources(); !s) return s;
   auto stage2 = oslayer::open_path("stage1/rootfs/stage2", O_RDONLY);
   if (!stage2) return std::move(stage2).error().context("opening stage2");
   stage2_ = std::move(*stage2);
@@ -129,6 +141,27 @@ Status Supervisor::prepare() {
   return oslayer::ok();
 }
 
+// The pod manifest's isolators on the pod cgroup, which bounds every app's below it. On cgroup
+// v2 the controllers any limit of the pod or of an app needs are enabled first (the pod cgroup
+// holds no process itself: PID 1 is in supervisor.scope).
+Status Supervisor::limit_pod_resources() {
+  pod_resources_ = plan_pod_resources(config_.manifest.isolators);
+  std::vector<std::string> controllers = oslayer::controllers_for(pod_resources_.limits);
+  for (const auto& app : config_.manifest.apps) {
+    if (!app.app) continue;
+    for (auto& c : oslayer::controllers_for(plan_app_resources(app.app->isolators, {}).limits)) {
+      if (std::find(controllers.begin(), controllers.end(), c) == controllers.end()) {
+        controllers.push_back(c);
+      }
+    }
+  }
+  if (auto s = oslayer::enable_v2_controllers(pod_cgroup_, controllers); !s) {
+    return std::move(s).context("enabling cgroup controllers for the pod's resource limits");
+  }
+  return oslayer::apply_cgroup_limits(pod_cgroup_, pod_resources_.limits)
+      .context("setting the pod's resource limits");
+}
+
 Result<AppLaunch> Supervisor::plan_app(const appc::RuntimeApp& app) {
   const std::string& name = app.name.str();
   AppLaunch l;
@@ -149,6 +182,12 @@ Result<AppLaunch> Supervisor::plan_app(const appc::RuntimeApp& app) {
   auto cg = pod_cgroup_.create_child(name, has_per_app_limits);
   if (!cg) return std::move(cg).error();
   l.cgroup = std::move(*cg);
+  ResourcePlan resources = plan_app_resources(app.app->isolators, pod_resources_);
+  for (const auto& note : resources.bounded) oslayer::log_warning("app " + name + ": " + note);
+  if (auto s = oslayer::apply_cgroup_limits(l.cgroup, resources.limits); !s) {
+    return std::move(s).error().context("setting the resource limits of app " + name);
+  }
+  l.oom_score_adj = resources.oom_score_adj;
   l.stage2_fd = stage2_.get();
   l.stage2_args.push_back("--app=" + name);
   if (config_.flags.debug) l.stage2_args.push_back("--debug");
@@ -248,8 +287,20 @@ void Supervisor::run_post_stop(RunningApp& app) {
   }
 }
 
+// Before the exit status, so that a reader who sees the status sees this too.
+void Supervisor::record_oom_kills(size_t i) {
+  if (i >= apps_.size()) return;
+  auto kills = oslayer::read_oom_kills(apps_[i].launch.cgroup);
+  if (!kills || *kills == 0) return;
+  const auto& name = config_.manifest.apps[i].name.str();
+  oslayer::log_warning("app " + name + ": the kernel's OOM killer killed " +
+                       std::to_string(*kills) + " of its processes");
+  if (auto s = write_oom_killed(oom_dir_.get(), name, *kills); !s) oslayer::log_error(s.error());
+}
+
 void Supervisor::app_exited(size_t i, int code) {
   const auto& name = config_.manifest.apps[i].name.str();
+  record_oom_kills(i);
   if (auto s = write_app_status(status_dir_.get(), name, code); !s) oslayer::log_error(s.error());
   oslayer::log_debug("app " + name + " exited with " + std::to_string(code));
   if (i < apps_.size()) {

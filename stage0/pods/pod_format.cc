@@ -79,6 +79,9 @@ nlohmann::ordered_json pod_json(const PodInfo& pod) {
       if (pod.started_ns != 0) a["started_at"] = pod.started_ns;
       if (pod.gc_marked_ns != 0) a["finished_at"] = pod.gc_marked_ns;
       if (info.exit_code) a["exit_code"] = *info.exit_code;
+      // Not in rkt's api/v1 (rkt never knew): left out unless true, so other pods' JSON stays
+      // byte for byte rkt's.
+      if (info.oom_killed) a["oom_killed"] = true;
       a["image_id"] = info.image_id;
       auto mounts = mounts_json(*pod.manifest, ra);
       if (!mounts.empty()) a["mounts"] = std::move(mounts);
@@ -169,6 +172,11 @@ std::string status_text(const PodInfo& pod, const TimeFormatter& time) {
   if (s != PodState::kRunning) {
     for (const auto& app : pod.apps) {
       if (app.exit_code) out += "app-" + app.name + "=" + std::to_string(*app.exit_code) + "\n";
+    }
+    // Rocket's own lines, after rkt's; the key does not start with "app-", so scripts that read
+    // every app-<name>= line as an exit code are not misled.
+    for (const auto& app : pod.apps) {
+      if (app.oom_killed) out += "oom-killed-" + app.name + "=true\n";
     }
   }
   return out;

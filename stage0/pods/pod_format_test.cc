@@ -128,6 +128,23 @@ TEST(StatusText, ExitedPod) {
             "app-web=0\napp-db=137\n");
 }
 
+TEST(StatusText, OomKilledAppGetsALineOfItsOwnAfterRktsLines) {
+  PodInfo p = exited_pod();
+  p.apps[1].oom_killed = true;
+  EXPECT_EQ(status_text(p, fake_time),
+            "state=exited\ncreated=T1000\nstarted=T2000\npid=4242\nexited=true\n"
+            "app-web=0\napp-db=137\noom-killed-db=true\n");
+}
+
+TEST(PodJson, OomKilledOnlyWhenTrue) {
+  PodInfo p = exited_pod();
+  p.apps[1].oom_killed = true;
+  auto j = pod_json(p);
+  EXPECT_FALSE(j["apps"][0].contains("oom_killed"));
+  EXPECT_EQ(j["apps"][1]["oom_killed"], true);
+  EXPECT_EQ(j["apps"][1]["exit_code"], 137);
+}
+
 TEST(StatusText, RunningPodHasNoExitCodes) {
   PodInfo p = exited_pod();
   p.ref.state = PodState::kRunning;

@@ -63,6 +63,15 @@ std::optional<int> exit_code_of(int pod, const std::vector<std::string>& roots,
   return std::nullopt;
 }
 
+// rkt/oom-killed/<app> exists (stage1-interface.md): the kernel's OOM killer killed processes
+// of the app.
+bool oom_killed_at(int pod, const std::vector<std::string>& roots, const std::string& app) {
+  for (const auto& root : roots) {
+    if (open_in_pod(pod, root + "/rkt/oom-killed/" + app, O_RDONLY)) return true;
+  }
+  return false;
+}
+
 bool ready_at(int pod, const std::vector<std::string>& roots) {
   for (const auto& root : roots) {
     auto dir = open_in_pod(pod, root + "/rkt", O_PATH | O_DIRECTORY);
@@ -207,6 +216,7 @@ oslayer::Result<PodInfo> read_pod_info(const PodRef& ref) {
                             app.name);
     }
     app.exit_code = exit_code_of(fd, roots, app.name);
+    app.oom_killed = oom_killed_at(fd, roots, app.name);
     info.apps.push_back(std::move(app));
   }
   info.manifest = std::move(*m);

@@ -22,6 +22,7 @@ struct AppInfo {
   std::optional<std::string>
       image_name;                // appsinfo/<app>/manifest name[:version]; unset: unreadable
   std::optional<int> exit_code;  // the status file, once the app ended
+  bool oom_killed = false;       // rkt/oom-killed/<app>: the OOM killer killed its processes
 };
 
 struct PodInfo {

@@ -16,6 +16,7 @@
 #include "stage0/pods/pod_dir.h"
 #include "stage0/pods/prepare_lock.h"
 #include "stage0/pods/require_root.h"
+#include "stage0/run/isolator_flags.h"
 #include "stage0/run/pod_files.h"
 #include "stage0/run/pod_manifest_builder.h"
 #include "stage0/run/pod_start.h"
@@ -189,6 +190,9 @@ Result<appc::PodManifest> load_pod_manifest(store::Store& store, const std::stri
   auto pm = appc::decode_pod_manifest(*text);
   if (!pm) return std::move(pm).error().context("--pod-manifest " + path);
   if (pm->apps.empty()) return Error::msg("--pod-manifest " + path + " has no apps");
+  if (auto st = check_resource_isolators(pm->isolators); !st) {
+    return std::move(st).error().context("--pod-manifest " + path);
+  }
   const std::string arch = host_arch();
   for (auto& ra : pm->apps) {
     if (!ra.image.id) return Error::msg("app " + ra.name.str() + ": the image needs an id");
@@ -200,6 +204,9 @@ Result<appc::PodManifest> load_pod_manifest(store::Store& store, const std::stri
     if (!ra.app) ra.app = m->app;
     if (!ra.app || ra.app->exec.empty()) {
       return Error::msg("app " + ra.name.str() + ": no exec in the manifest or its image");
+    }
+    if (auto st = check_resource_isolators(ra.app->isolators); !st) {
+      return std::move(st).error().context("app " + ra.name.str());
     }
     auto tree = store::render_tree(store, rec->id, store::store_only_resolver(store));
     if (!tree) return std::move(tree).error().context("app " + ra.name.str());
@@ -285,6 +292,13 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
   if (apps->empty() && manifest_path.empty()) {
     return Error::msg("must provide at least one image or specify the pod manifest");
   }
+  // Bad isolator values are refused before any image is fetched (build_pod_manifest checks
+  // them again, in context).
+  for (const AppArgs& a : *apps) {
+    if (auto iso = isolators_from_flags(a); !iso) {
+      return std::move(iso).error().context("image " + a.image);
+    }
+  }
   auto env = pod_env(flags);
   if (!env) return std::move(env).error();
 
@@ -316,6 +330,7 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
     for (size_t i = 0; i < trees.size(); ++i) trees[i].name = pm->apps[i].name.str();
   }
   if (auto st = check_host_volumes(pm->volumes); !st) return std::move(st).error();
+  for (const auto& line : unenforced_isolators(*pm)) oslayer::log_warning(line);
 
   PodFiles files{appc::encode_pod_manifest(*pm), PodTree{stage1->tree_id, stage1->manifest},
                  std::move(trees), pm->volumes};

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <set>
 
+#include "stage0/run/isolator_flags.h"
+
 namespace stage0::run {
 namespace {
 
@@ -130,6 +132,10 @@ Result<appc::App> merge_app(const ResolvedApp& ra, const PodEnv& env) {
   if (auto st = add_string_map(app.user_labels, "--user-label", a.user_labels); !st) {
     return std::move(st).error();
   }
+  auto isolators = isolators_from_flags(a);
+  if (!isolators) return std::move(isolators).error();
+  override_isolators(app.isolators, std::move(*isolators));
+  if (auto st = check_resource_isolators(app.isolators); !st) return std::move(st).error();
   if (auto st = appc::validate_app(app); !st) return std::move(st).error();
   return app;
 }

@@ -105,6 +105,21 @@ TEST(BuildPodManifest, OverridesAndEnvironment) {
   EXPECT_EQ(a.app->environment, want);
 }
 
+TEST(BuildPodManifest, IsolatorFlagsReplaceTheImagesAndAreChecked) {
+  AppArgs args{.image = "b.aci", .memory = "128Mi", .cpu = "500m"};
+  auto pm = build_pod_manifest(spec_with({busybox(args)}));
+  ASSERT_TRUE(pm) << pm.error().text();
+  const auto& isolators = pm->apps[0].app->isolators;
+  ASSERT_EQ(isolators.size(), 2u);
+  EXPECT_EQ(std::get<appc::ResourceMemory>(isolators[0].value).limit->value(), 134217728);
+  EXPECT_EQ(std::get<appc::ResourceCpu>(isolators[1].value).limit->milli_value(), 500);
+
+  auto bad = build_pod_manifest(spec_with({busybox(AppArgs{.image = "b.aci", .memory = "x"})}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().text().find("app busybox: --memory \"x\""), std::string::npos)
+      << bad.error().text();
+}
+
 TEST(BuildPodManifest, ImageWithoutAppNeedsExecAndRunsAsRoot) {
   ResolvedApp bare{AppArgs{.image = "t.aci"}, kIdB, manifest(kNoApp)};
   PodSpec s = spec_with({bare});

@@ -25,6 +25,10 @@ oslayer::Status apply_app_flag(AppArgs& app, std::string_view flag, std::string 
   if (flag == "name") return once(app.name);
   if (flag == "exec") return once(app.exec);
   if (flag == "signature") return once(app.signature);
+  if (flag == "memory") return once(app.memory);
+  if (flag == "cpu") return once(app.cpu);
+  if (flag == "cpu-shares") return once(app.cpu_shares);
+  if (flag == "oom-score-adj") return once(app.oom_score_adj);
   if (flag == "working-dir") {
     app.working_dir = std::move(value);
   } else if (flag == "user") {
@@ -83,6 +87,10 @@ void add_app_flags(FlagSet& f) {
   f.add_string("annotation", "",
                "NAME=VALUE (an AC identifier): the pod's, or after an image "
                "the app's (repeatable)");
+  f.add_string("memory", "", "per-app: memory limit, a quantity such as 64M or 128Mi");
+  f.add_string("cpu", "", "per-app: CPU limit in cores, such as 500m or 2");
+  f.add_string("cpu-shares", "", "per-app: CPU shares, 2..262144 (1024 is the default weight)");
+  f.add_string("oom-score-adj", "", "per-app: the app's OOM score adjustment, -1000..1000");
 }
 
 bool is_position_sensitive(std::string_view flag) {

@@ -35,6 +35,10 @@ struct AppArgs {
   std::vector<std::string> user_annotations;  // --user-annotation K=V, as typed
   std::vector<std::string> user_labels;       // --user-label K=V
   std::vector<std::string> annotations;       // --annotation K=V
+  std::string memory;                         // --memory, a quantity as typed
+  std::string cpu;                            // --cpu
+  std::string cpu_shares;                     // --cpu-shares
+  std::string oom_score_adj;                  // --oom-score-adj
   bool operator==(const AppArgs&) const = default;
 };
 

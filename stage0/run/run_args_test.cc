@@ -135,7 +135,11 @@ TEST_P(ParseAppWordsErrorTest, Refused) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ParseAppWordsErrorTest,
     ::testing::Values(
-        Bad{"UnknownFlag", {"a.aci", "--memory=1G"}, "unknown flag: --memory"},
+        Bad{"UnknownFlag", {"a.aci", "--caps-retain=CAP_CHOWN"}, "unknown flag: --caps-retain"},
+        Bad{"MemoryTwice", {"a.aci", "--memory=1G", "--memory=2G"}, "--memory given twice"},
+        Bad{"CpuSharesTwice",
+            {"a.aci", "--cpu-shares=2", "--cpu-shares", "3"},
+            "--cpu-shares given twice"},
         Bad{"SingleDashFlag", {"a.aci", "-exec"}, "unknown flag: -exec"},
         Bad{"MissingValue", {"a.aci", "--exec"}, "flag needs an argument: --exec"},
         Bad{"ArgsBeforeImage", {"--", "x"}, "an image is required before any app arguments"},
@@ -149,6 +153,20 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"EnvironmentWithoutEquals", {"a.aci", "--environment=A"}, "must be NAME=VALUE"},
         Bad{"BadBoolean", {"a.aci", "--readonly-rootfs=yes"}, "not a boolean"}),
     case_name<Bad>);
+
+TEST(ParseAppWords, IsolatorFlagsBelongToTheirImage) {
+  FlagValues pod = pod_values();
+  auto apps = parse_app_words(Words{"a.aci", "--memory=64M", "--cpu", "500m", "b.aci",
+                                    "--cpu-shares=512", "--oom-score-adj", "-500"},
+                              pod, true);
+  ASSERT_TRUE(apps) << apps.error().text();
+  ASSERT_EQ(apps->size(), 2u);
+  EXPECT_EQ((*apps)[0].memory, "64M");
+  EXPECT_EQ((*apps)[0].cpu, "500m");
+  EXPECT_EQ((*apps)[0].cpu_shares, "");
+  EXPECT_EQ((*apps)[1].cpu_shares, "512");
+  EXPECT_EQ((*apps)[1].oom_score_adj, "-500");  // a negative value is a value, not a flag
+}
 
 TEST(ParseAppWords, AppArgsRefusedWhenNotAllowed) {
   FlagValues pod = pod_values();

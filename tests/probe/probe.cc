@@ -8,6 +8,9 @@
 //   probe kill-self SIGNAL     sends itself SIGNAL (a number or a name such as TERM)
 //   probe write PATH TEXT      writes TEXT to PATH (created 0644, truncated)
 //   probe cat PATH             copies PATH to stdout
+//   probe alloc MIB            allocates MIB mebibytes and touches every page, printing
+//                              "allocated N MiB" every 8 MiB; exits 0 if it got them all (the
+//                              memory limit tests expect the OOM killer to stop it first)
 //   probe try OPERATION [ARG]  attempts a dangerous operation; prints "allowed" or
 //                              "denied: <errno name>" (exit 0 either way; 2 for a bad operation):
 //                              mount, umount, unshare-user, keyctl, keyctl-int80, bpf,
@@ -333,7 +336,8 @@ int signal_number(const std::string& s) {
 
 int usage() {
   std::fputs(
-      "usage: probe report|exit N|sleep S|kill-self SIG|write PATH TEXT|cat PATH|try OP [ARG]\n",
+      "usage: probe report|exit N|sleep S|kill-self SIG|write PATH TEXT|cat PATH|alloc MIB|"
+      "try OP [ARG]\n",
       stderr);
   return 2;
 }
@@ -379,6 +383,26 @@ int main(int argc, char** argv) {
     }
     ::close(fd);
     return n < 0 ? 1 : 0;
+  }
+  if (cmd == "alloc" && argc > 2) {
+    long mib = std::atol(argv[2]);
+    if (mib <= 0) return usage();
+    for (long i = 1; i <= mib; ++i) {
+      // Touched page by page: the memory is charged to the cgroup only once it is written.
+      auto* p = static_cast<char*>(std::malloc(1 << 20));
+      if (p == nullptr) {
+        std::printf("malloc failed after %ld MiB\n", i - 1);
+        return 1;
+      }
+      // volatile: the compiler may not drop stores to memory nobody reads.
+      volatile char* v = p;
+      for (size_t off = 0; off < (1 << 20); off += 4096) v[off] = 1;
+      if (i % 8 == 0) {
+        std::printf("allocated %ld MiB\n", i);
+        std::fflush(stdout);
+      }
+    }
+    return 0;
   }
   if (cmd == "try" && argc > 2) return try_operation(argv[2], argc > 3 ? argv[3] : nullptr);
   return usage();
