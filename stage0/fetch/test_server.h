@@ -25,7 +25,7 @@ class TempDir {
   std::string path_;
 };
 
-// True when python3 and openssl are on PATH (the server tests skip otherwise).
+// True when python3 and openssl are on PATH (the server tests fail otherwise).
 bool have_tools();
 
 // In `dir`: ca.pem (a test CA), server.pem/server.key (signed by it, for localhost, 127.0.0.1,
