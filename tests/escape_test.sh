@@ -13,6 +13,8 @@ RKT=$1
 DEMO=$2
 PROBE=$3
 T=$(mktemp -d)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 rkt() { "$RKT" --dir="$T/data" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
 host_sleep=
 loopdev=
@@ -23,15 +25,8 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 matches() {  # matches NAME GOT ERE
   if [[ "$2" =~ $3 ]]; then ok; echo "ok $1: ${2//$'\n'/ | }"; else bad "$1: got \"$2\", wanted /$3/"; fi
-}
-equals() {  # equals NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok; else bad "$1: got \"$2\", wanted \"$3\""; fi
 }
 # pod [RUN FLAGS...] -- APP ARGS...: one pod of the probe image, /probe with APP ARGS; stdout
 # and stderr go through pipes (so no fd of the app is a host file), stderr ends in $T/err.
@@ -210,5 +205,4 @@ else
   bad "tiocsti: the 'script' command (util-linux) is missing"
 fi
 
-echo "escape_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish escape_test

@@ -9,6 +9,8 @@ set -uo pipefail
 RKT=$1
 DEMO=$2
 T=$(mktemp -d)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 D=$T/data
 PODS=${ROCKET_LOAD_PODS:-50}
 rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
@@ -28,11 +30,6 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-equals() { if [ "$2" = "$3" ]; then ok; else bad "$1: got \"$2\", wanted \"$3\""; fi; }
 
 if [ "$(id -u)" != 0 ]; then echo "load_test.sh needs root"; exit 1; fi
 rkt trust --prefix rocket.example/busybox --skip-fingerprint-review "$DEMO/demo-pubkey.asc" >/dev/null
@@ -131,5 +128,4 @@ equals "no stage1 process left" "$left" 0
 rkt image list >/dev/null 2>&1 && ok || bad "image list fails after the load"
 rkt list >/dev/null 2>&1 && ok || bad "list fails after the load"
 
-echo "load_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish load_test

@@ -11,6 +11,8 @@ RKT=$1
 DEMO=$2
 PROBE=$3
 T=$(mktemp -d)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 D=$T/data
 rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
 bg_pids=()     # `rkt run` processes started in the background
@@ -49,31 +51,8 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() {  # check NAME EXPECTED_RC CMD...: runs CMD (stdin closed), compares the exit code
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err" </dev/null
-  local rc=$?
-  if [ "$rc" = "$want" ]; then ok; else
-    bad "$name: exit $rc, wanted $want"
-    sed 's/^/  | /' "$T/err" | tail -5
-  fi
-}
-contains() {  # contains NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok; else
-    bad "$1: $2 lacks \"$3\""
-    sed 's/^/  | /' "$2" | head -8
-  fi
-}
 lacks() {  # lacks NAME FILE TEXT
   if grep -qF -- "$3" "$2"; then bad "$1: $2 has \"$3\""; else ok; fi
-}
-equals() {  # equals NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok; else bad "$1: got \"$2\", wanted \"$3\""; fi
 }
 exists() { if [ -e "$2" ]; then ok; else bad "$1: $2 is missing"; fi; }
 gone() { if [ -e "$2" ]; then bad "$1: $2 still exists"; else ok; fi; }
@@ -378,5 +357,4 @@ new_mounts=$(comm -13 <(echo "$mounts_before") <(echo "$mounts_after"))
 equals host-mounts-under-test-dir "$(echo "$new_mounts" | grep -F "$T" || true)" ""
 [ -z "$new_mounts" ] || echo "  note: new host mounts, not below $T (another test?): $new_mounts"
 
-echo "pods_e2e_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish pods_e2e_test

@@ -9,35 +9,14 @@ RKT=$1
 DEMO=$2
 PROBE=$3
 T=$(mktemp -d)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 rkt() { "$RKT" --dir="$T/data" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
 cleanup() {
   rkt gc --grace-period=0s >/dev/null 2>&1
   rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() {  # check NAME EXPECTED_RC CMD...: runs CMD (stdin closed), compares the exit code
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err" </dev/null
-  local rc=$?
-  if [ "$rc" = "$want" ]; then ok; else
-    bad "$name: exit $rc, wanted $want"
-    sed 's/^/  | /' "$T/err" | tail -5
-  fi
-}
-contains() {  # contains NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok; else
-    bad "$1: $2 lacks \"$3\""
-    sed 's/^/  | /' "$2" | head -5
-  fi
-}
-equals() {  # equals NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok; else bad "$1: got \"$2\", wanted \"$3\""; fi
-}
 pod_dirs() { find "$T/data/pods" -mindepth 2 -maxdepth 2 2>/dev/null | wc -l; }
 host_mounts() { cut -d' ' -f5 /proc/self/mountinfo | sort; }
 no_pod_left() {  # no_pod_left NAME BEFORE
@@ -185,5 +164,4 @@ else
 fi
 
 equals mounts-at-end "$(host_mounts)" "$mounts_before"
-echo "run_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish run_test

@@ -1,0 +1,35 @@
+# shellcheck shell=bash
+# tests/lib.sh: the checks the integration scripts share. Sourced, not run; the script sets T
+# (its temp dir) before calling check. Each check counts one pass or prints one FAIL line.
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+# check NAME EXPECTED_RC CMD...: runs CMD (stdin closed, output in $T/out and $T/err) and
+# compares its exit code.
+check() {
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err" </dev/null
+  local rc=$?
+  if [ "$rc" = "$want" ]; then ok; else
+    bad "$name: exit $rc, wanted $want"
+    sed 's/^/  | /' "$T/err" | tail -5
+  fi
+}
+# contains NAME FILE TEXT
+contains() {
+  if grep -qF -- "$3" "$2"; then ok; else
+    bad "$1: $2 lacks \"$3\""
+    sed 's/^/  | /' "$2" | head -8
+  fi
+}
+# equals NAME GOT WANT
+equals() { if [ "$2" = "$3" ]; then ok; else bad "$1: got \"$2\", wanted \"$3\""; fi; }
+# matches NAME GOT ERE
+matches() { if [[ $2 =~ $3 ]]; then ok; else bad "$1: \"$2\" does not match /$3/"; fi; }
+# finish NAME: the summary line; fails the script if any check failed.
+finish() {
+  echo "$1: $pass passed, $fail failed"
+  [ "$fail" = 0 ]
+}
