@@ -124,8 +124,8 @@ Result<RunFlags> parse_run_flags(const std::vector<std::string>& args) {
     }
     if (!s) return s.error();
   }
-  if (f.net != "host") {
-    return Error::msg("--net=" + f.net + ": only the host network is supported by this stage1");
+  if (f.net != "host" && f.net != "none") {
+    return Error::msg("--net=" + f.net + ": this stage1 supports only host and none");
   }
   if (positional.size() != 1) return Error::msg("expected exactly one argument, the pod UUID");
   if (!is_pod_uuid(positional[0])) {

@@ -20,6 +20,11 @@ TEST(RunFlags, ParsesTheContractFlags) {
   EXPECT_EQ(f->uuid, kUuid);
 }
 
+TEST(RunFlags, NetHostOrNone) {
+  EXPECT_EQ(parse_run_flags({"--net=none", kUuid})->net, "none");
+  EXPECT_EQ(parse_run_flags({"--net=host", kUuid})->net, "host");
+}
+
 TEST(RunFlags, RefusesWhatItDoesNotKnow) {
   EXPECT_FALSE(parse_run_flags({"--net=default", kUuid}));
   EXPECT_FALSE(parse_run_flags({"--bogus", kUuid}));

@@ -20,6 +20,7 @@
 #include "oslayer/fd.h"
 #include "oslayer/idle_memory.h"
 #include "oslayer/log.h"
+#include "oslayer/loopback.h"
 #include "oslayer/namespaces.h"
 #include "oslayer/sd_notify.h"
 #include "stage1/entrypoints.h"
@@ -149,7 +150,10 @@ Status PodRun::start() {
   // PID 1 inherits our stack and heap copy-on-write and keeps for the pod's life every page we
   // write afterwards: drop what start-up left behind first.
   oslayer::release_idle_memory();
-  auto child = oslayer::clone_child(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC, [&]() -> int {
+  // --net=none: a network namespace of the pod's own with only a loopback interface.
+  const bool own_net = config_.flags.net == "none";
+  const int ns_flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (own_net ? CLONE_NEWNET : 0);
+  auto child = oslayer::clone_child(ns_flags, [&]() -> int {
     // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
     // then reads end-of-file (its write end died with it), and we stop there.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -164,6 +168,12 @@ Status PodRun::start() {
     go_read.reset();
     wipe_environment();
     hide_command_line();
+    if (own_net) {
+      if (auto s = oslayer::bring_up_loopback(); !s) {
+        oslayer::log_error(std::move(s).error().context("setting up the pod's network"));
+        return 254;
+      }
+    }
     return run_supervisor(config_, pod_cgroup_, ready_write.release());
   });
   if (!child) return std::move(child).error().context("starting the pod's PID 1");

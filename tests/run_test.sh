@@ -82,6 +82,17 @@ check host-ro 7 rkt run --volume=h,kind=host,source="$T/host",readOnly=true "$BB
   --mount volume=h,target=/h --exec /bin/sh -- -c 'echo x >/h/ro 2>/dev/null && exit 0; exit 7'
 [ ! -e "$T/host/ro" ] && ok || bad "host-ro: the pod wrote through a read-only volume"
 
+# --net=none: a network namespace of the pod's own, with only lo, and lo up.
+check net-none 0 rkt run --net=none "$BB" --exec /bin/sh -- -c \
+  'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "; cat /sys/class/net/lo/flags'
+equals net-none-only-lo "$(head -1 "$T/out")" "lo"
+equals net-none-one-interface "$(grep -vc '^0x' "$T/out")" 1
+equals net-none-lo-up "$(tail -1 "$T/out")" "0x9"
+check net-none-loopback-works 0 rkt run --net=none "$BB" --exec /bin/sh -- -c 'ping -c1 -W2 127.0.0.1'
+check net-host-sees-host 0 rkt run --net=host "$BB" --exec /bin/cat -- /proc/net/dev
+equals net-host-interfaces "$(tail -n +3 "$T/out" | cut -d: -f1 | tr -d ' ' | sort)" \
+  "$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort)"
+
 # DNS and hosts flags (rkt's): a generated resolv.conf, the host's files, none.
 check dns-generated 0 rkt run --dns=10.1.2.3 --dns=2001:db8::1 --dns-search=a.example \
   --dns-search=b.example --dns-opt=ndots:3 --dns-domain=pod.example "$BB" --exec /bin/cat -- /etc/resolv.conf
@@ -145,7 +156,7 @@ check bad-volume 254 rkt run --volume=x,kind=nfs "$BB" --exec /bin/true
 contains bad-volume-message "$T/err" "--volume"
 check undefined-volume 254 rkt run "$BB" --mount volume=nope,target=/x --exec /bin/true
 check host-volume-missing 254 rkt run --volume=h,kind=host,source=/nonexistent-src "$BB" --exec /bin/true
-check net-none 254 rkt run --net=none "$BB" --exec /bin/true
+check net-default-refused 254 rkt run --net=default "$BB" --exec /bin/true
 check interactive-two 254 rkt run --interactive "$BB" "$BB" --name=b
 check no-image 254 rkt run
 check pod-manifest-conflict 254 rkt run --pod-manifest="$T/env" "$BB"

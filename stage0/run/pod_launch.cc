@@ -43,9 +43,9 @@ int usage(const oslayer::Error& e, const Command& command) {
 // --net: only the host's network until the networking work lands (stage1 has no other yet).
 Status check_net(const FlagValues& flags) {
   const std::string& net = flags.get_string("net");
-  if (net == "host") return oslayer::ok();
+  if (net == "host" || net == "none") return oslayer::ok();
   return Error::msg("--net=" + net +
-                    ": only --net=host is supported so far (pods share the host's network)");
+                    ": only host and none are supported so far (CNI networks are not yet)");
 }
 
 std::string host_arch() {
@@ -96,6 +96,7 @@ StartOptions start_options(const GlobalConfig& global, const FlagValues& flags,
   o.debug = global.debug;
   o.interactive = flags.get_bool("interactive");
   o.hostname = flags.get_string("hostname");
+  o.net = flags.get_string("net");
   o.local_config = global.local_config;
   o.disable_capabilities = global.insecure.has(InsecureOptions::kCapabilities);
   o.disable_paths = global.insecure.has(InsecureOptions::kPaths);
@@ -240,7 +241,8 @@ void add_prepare_flags(FlagSet& f) {
 
 void add_start_flags(FlagSet& f) {
   f.add_optional_value("net", "host", "default",
-                       "the pod's network; only \"host\" for now (the default)");
+                       "the pod's network: \"host\" (the default for now) or \"none\" "
+                       "(loopback only)");
   f.add_bool("interactive", false, "run the pod interactively (one app only)");
   f.add_string("hostname", "", "the pod's hostname (default: rkt-<uuid>)");
   f.add_string("hosts-entry", "",

@@ -172,7 +172,7 @@ std::string runtime_config_json(const StartOptions& o) {
 std::vector<std::string> stage1_run_argv(const std::string& entrypoint, const StartOptions& o) {
   std::vector<std::string> argv = {entrypoint};
   if (o.debug) argv.push_back("--debug");
-  argv.push_back("--net=host");
+  argv.push_back("--net=" + o.net);
   if (o.interactive) argv.push_back("--interactive");
   if (!o.local_config.empty()) argv.push_back("--local-config=" + o.local_config);
   if (!o.hostname.empty()) argv.push_back("--hostname=" + o.hostname);

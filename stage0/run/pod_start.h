@@ -36,6 +36,7 @@ struct StartOptions {
   bool interactive = false;
   std::string hostname;  // empty: stage1's default (rkt-<uuid>)
   std::vector<HostsEntry> hosts_entries;
+  std::string net = "host";      // --net: host or none
   bool hosts_from_host = false;  // --hosts-entry=host: the host's /etc/hosts, read-only
   PodDns dns;
   std::string local_config;  // --local-config, passed on

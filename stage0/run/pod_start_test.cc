@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -28,6 +29,14 @@ TEST(Stage1RunArgv, ContractOrder) {
                                       "--local-config=/etc/rkt", "--hostname=h",
                                       "--disable-capabilities-restriction", "--disable-paths",
                                       "--disable-seccomp", "u-1"}));
+}
+
+TEST(Stage1Argv, PassesTheNetwork) {
+  StartOptions o;
+  o.uuid = "u-1";
+  o.net = "none";
+  auto argv = stage1_run_argv("/p/init", o);
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "--net=none"), argv.end());
 }
 
 TEST(HostsEntries, MergedByIp) {
