@@ -9,10 +9,10 @@ CommandTable command_table() {
   // depend on the order in which files are initialised.
   static constexpr const Command* kTable[] = {
       // Sorted by name: stage0/cli_test.cc checks.
-      &kCatManifestCommand, &kFetchCommand,       &kGcCommand,      &kHelpCommand,
-      &kImageCommand,       &kListCommand,        &kPrepareCommand, &kRmCommand,
-      &kRunCommand,         &kRunPreparedCommand, &kStatusCommand,  &kStopCommand,
-      &kTrustCommand,       &kValidateCommand,    &kVersionCommand,
+      &kCatManifestCommand, &kEnterCommand, &kFetchCommand,       &kGcCommand,
+      &kHelpCommand,        &kImageCommand, &kListCommand,        &kPrepareCommand,
+      &kRmCommand,          &kRunCommand,   &kRunPreparedCommand, &kStatusCommand,
+      &kStopCommand,        &kTrustCommand, &kValidateCommand,    &kVersionCommand,
   };
   return kTable;
 }

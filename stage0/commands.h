@@ -15,6 +15,7 @@ extern const Command kVersionCommand;   // version.cc
 
 // Pod lifecycle commands (stage0/pods/).
 extern const Command kCatManifestCommand;  // pods/cat_manifest_command.cc
+extern const Command kEnterCommand;        // pods/enter_command.cc
 extern const Command kGcCommand;           // pods/gc_command.cc
 extern const Command kListCommand;         // pods/list_command.cc
 extern const Command kRmCommand;           // pods/rm_command.cc

@@ -15,5 +15,7 @@ int run_pod(const std::vector<std::string>& args);
 int stop_pod(const std::vector<std::string>& args);
 // /gc [--debug] [--local-config=DIR] UUID
 int gc_pod(const std::vector<std::string>& args);
+// /enter --pid=PID --appname=APP [--debug] [-- CMD [ARGS...]]; exit code: CMD's.
+int enter_pod(const std::vector<std::string>& args);
 
 }  // namespace stage1

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the stage1 ACI (Documentation/devel/stage1-interface.md):
-#   make-stage1-aci.sh OUT.aci VERSION ARCH INIT STOP GC STAGE2
+#   make-stage1-aci.sh OUT.aci VERSION ARCH INIT STOP GC ENTER STAGE2
 # The tar is deterministic (sorted names, mtime 0, owner 0:0), so the same binaries always give
 # the same image ID.
 set -euo pipefail
 
-out=$1 version=$2 arch=$3 init=$4 stop=$5 gc=$6 stage2=$7
+out=$1 version=$2 arch=$3 init=$4 stop=$5 gc=$6 enter=$7 stage2=$8
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -14,6 +14,7 @@ mkdir -p "$root/rkt/status" "$root/rkt/oom-killed" "$root/opt/stage2" "$root/etc
 install -s -m 0755 "$init" "$root/init"
 install -s -m 0755 "$stop" "$root/stop"
 install -s -m 0755 "$gc" "$root/gc"
+install -s -m 0755 "$enter" "$root/enter"
 install -s -m 0755 "$stage2" "$root/stage2"
 chmod 0755 "$root" "$root/rkt" "$root/rkt/status" "$root/rkt/oom-killed" "$root/opt" "$root/opt/stage2" "$root/etc"
 
@@ -31,6 +32,7 @@ cat > "$work/manifest" <<JSON
     {"name": "coreos.com/rkt/stage1/run", "value": "/init"},
     {"name": "coreos.com/rkt/stage1/stop", "value": "/stop"},
     {"name": "coreos.com/rkt/stage1/gc", "value": "/gc"},
+    {"name": "coreos.com/rkt/stage1/enter", "value": "/enter"},
     {"name": "coreos.com/rkt/stage1/interface-version", "value": "5"}
   ]
 }

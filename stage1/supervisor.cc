@@ -22,6 +22,7 @@
 #include "oslayer/namespaces.h"
 #include "stage1/app_launch.h"
 #include "stage1/etc_files.h"
+#include "stage1/launch_record.h"
 #include "stage1/resource_plan.h"
 #include "stage1/status_files.h"
 #include "stage1/stop_policy.h"
@@ -87,6 +88,7 @@ class Supervisor {
   void reap();
   void app_exited(size_t i, int code);
   void run_post_stop(RunningApp& app);
+  void record_launch(const RunningApp& app);
 
   const PodConfig& config_;
   const oslayer::CgroupSet& pod_cgroup_;
@@ -238,6 +240,7 @@ bool Supervisor::start_apps() {
       oslayer::log_error(Error::msg(report.error).context("starting app " + apps[i].name.str()));
       break;
     }
+    record_launch(apps_.back());
     oslayer::log_debug("started app " + apps[i].name.str());
   }
   // Apps never started have no status; for the outcome they are done.
@@ -298,8 +301,16 @@ void Supervisor::record_oom_kills(size_t i) {
   if (auto s = write_oom_killed(oom_dir_.get(), name, *kills); !s) oslayer::log_error(s.error());
 }
 
+// For rkt enter (launch_record.h). Without the record the app runs but cannot be entered, which
+// is no reason to stop the pod.
+void Supervisor::record_launch(const RunningApp& app) {
+  LaunchRecord r{app.pid, app.launch.stage2_args, app.launch.app_json};
+  if (auto s = write_launch_record(app.launch.name, r); !s) oslayer::log_warning(s.error().text());
+}
+
 void Supervisor::app_exited(size_t i, int code) {
   const auto& name = config_.manifest.apps[i].name.str();
+  remove_launch_record(name);  // first: an app with a status is never entered
   record_oom_kills(i);
   if (auto s = write_app_status(status_dir_.get(), name, code); !s) oslayer::log_error(s.error());
   oslayer::log_debug("app " + name + " exited with " + std::to_string(code));

@@ -22,6 +22,19 @@ Result<std::vector<std::string>> select_command(const appc::App& app,
   return Error::msg("the app has no " + std::string(appc::to_string(*event)) + " event handler");
 }
 
+Result<std::vector<std::string>> enter_command(const std::vector<std::string>& given,
+                                               bool has_shell) {
+  if (!given.empty()) {
+    if (given[0].empty()) return Error::msg("the command to run is an empty string");
+    return given;
+  }
+  if (!has_shell) {
+    return Error::msg("the app has no " + std::string(kDefaultEnterShell) +
+                      ": name the command to run (rkt enter UUID CMD [ARGS...])");
+  }
+  return std::vector<std::string>{std::string(kDefaultEnterShell)};
+}
+
 std::vector<std::string> exec_candidates(std::string_view program, std::string_view path) {
   if (program.find('/') != std::string_view::npos) return {std::string(program)};
   std::vector<std::string> out;

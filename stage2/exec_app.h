@@ -17,6 +17,12 @@ namespace stage2 {
 oslayer::Result<std::vector<std::string>> select_command(const appc::App& app,
                                                          std::optional<appc::EventName> event);
 
+// rkt enter's command: `given`, or, when it is empty, the default shell /bin/sh when the app's
+// root has one (`has_shell`); otherwise an error asking for a command.
+inline constexpr std::string_view kDefaultEnterShell = "/bin/sh";
+oslayer::Result<std::vector<std::string>> enter_command(const std::vector<std::string>& given,
+                                                        bool has_shell);
+
 // The paths to try for `program`: itself when it contains "/", else each PATH entry joined with
 // it (an empty entry means the working directory, as in execvp).
 std::vector<std::string> exec_candidates(std::string_view program, std::string_view path);

@@ -22,6 +22,17 @@ TEST(SelectCommand, ExecOrEventHandler) {
   EXPECT_FALSE(select_command(app, std::nullopt));
 }
 
+TEST(EnterCommand, GivenOrTheDefaultShell) {
+  EXPECT_EQ(*enter_command({"ls", "-l"}, false), (V{"ls", "-l"}));
+  EXPECT_EQ(*enter_command({"ls"}, true), (V{"ls"}));
+  EXPECT_EQ(*enter_command({}, true), (V{"/bin/sh"}));
+  auto none = enter_command({}, false);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().text(),
+            "the app has no /bin/sh: name the command to run (rkt enter UUID CMD [ARGS...])");
+  EXPECT_FALSE(enter_command({""}, true));
+}
+
 TEST(ExecCandidates, LikeExecvp) {
   EXPECT_EQ(exec_candidates("/bin/sh", "/x"), (V{"/bin/sh"}));
   EXPECT_EQ(exec_candidates("./run", "/x"), (V{"./run"}));

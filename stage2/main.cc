@@ -1,8 +1,10 @@
 // stage2: starts one app (or one of its event handlers) inside its prepared rootfs.
 //
 // Inputs: argv (--app=NAME [--event=pre-start|post-stop] [--disable-capabilities-restriction]
-// [--disable-seccomp] [--debug]), fd 3 = the JSON of the app's `app` section, "/" = the app's
-// rootfs (stage1 has pivoted into it). Runs as root with stage1's capabilities.
+// [--disable-seccomp] [--debug] [--enter [-- CMD [ARGS...]]]), fd 3 = the JSON of the app's
+// `app` section, "/" = the app's rootfs (stage1 has pivoted into it, or, for rkt enter, joined
+// the app's mount namespace). Runs as root with stage1's capabilities.
+// With --enter, CMD (default /bin/sh) replaces the app's exec; every other step is the app's.
 // Output: execs the app with its user, groups, environment, working directory, capabilities,
 // no_new_privs and seccomp filter. On failure: one line on stderr and exit 254, or 127/126 when
 // the exec itself fails (see Documentation/devel/stage2.md).
@@ -17,6 +19,7 @@
 #include "oslayer/credentials.h"
 #include "oslayer/fd.h"
 #include "oslayer/log.h"
+#include "oslayer/process_join.h"
 #include "stage2/capability_plan.h"
 #include "stage2/environment.h"
 #include "stage2/exec_app.h"
@@ -68,16 +71,27 @@ int main(int argc, char** argv) {
   if (!opts) fail(opts.error());
   oslayer::log_set_debug(opts->debug);
   const std::string& name = opts->app;
+  // rkt enter: this root process has joined a running pod whose apps may be hostile. Until the
+  // exec below, none of them may ptrace it or open its /proc files (fds, memory, root); execve
+  // makes the command dumpable again, with the app's own credentials by then.
+  if (opts->enter) must(oslayer::set_dumpable(false), name);
 
   // 1. Take the app from fd 3, then close every other inherited fd: whatever stage1 (or its
   //    caller) leaked must not reach the app. Every fd stage2 opens from here on is O_CLOEXEC.
   appc::App app = must(read_app(), name);
   must(oslayer::close_fds_from(kAppFd), name);
-  std::vector<std::string> command = must(stage2::select_command(app, opts->event), name);
+  std::vector<std::string> command;
+  if (!opts->enter) command = must(stage2::select_command(app, opts->event), name);
 
   // 2. Everything that reads the image happens now, as root: the user and groups are looked up
   //    in the app's own /etc files (not through NSS) before any privilege is given up.
   oslayer::Fd root = must(oslayer::open_dir(AT_FDCWD, "/"), name);
+  if (opts->enter) {
+    // "/" is the app's root, so the shell is looked up there and nowhere else.
+    bool has_shell =
+        oslayer::open_path(std::string(stage2::kDefaultEnterShell), O_PATH).has_value();
+    command = must(stage2::enter_command(opts->command, has_shell), name);
+  }
   stage2::IdSources ids = stage2::ids_beneath(root.get());
   uid_t uid = must(stage2::resolve_user(app.user, ids), name);
   gid_t gid = must(stage2::resolve_group(app.group, ids), name);

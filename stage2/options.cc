@@ -8,7 +8,13 @@ using oslayer::Result;
 Result<Options> parse_options(const std::vector<std::string>& args) {
   Options o;
   bool have_app = false;
-  for (const auto& a : args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      o.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+      if (!o.enter) return Error::msg("a command is accepted with --enter only");
+      break;
+    }
     if (a.starts_with("--app=")) {
       o.app = a.substr(6);
       have_app = true;
@@ -24,11 +30,14 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       o.disable_seccomp = true;
     } else if (a == "--debug") {
       o.debug = true;
+    } else if (a == "--enter") {
+      o.enter = true;
     } else {
       return Error::msg("unknown argument \"" + a + "\"");
     }
   }
   if (!have_app || o.app.empty()) return Error::msg("--app=NAME is required");
+  if (o.enter && o.event) return Error::msg("--enter and --event exclude each other");
   // An AC Name, so that it cannot smuggle anything into AC_APP_NAME or messages.
   if (auto n = appc::AcName::parse(o.app); !n) {
     return Error::msg("--app: " + n.error().message());

@@ -1,6 +1,6 @@
 // stage2's command line (Documentation/devel/stage1-interface.md, "stage2"):
 //   /stage2 --app=NAME [--event=pre-start|post-stop] [--disable-capabilities-restriction]
-//           [--disable-seccomp] [--debug]
+//           [--disable-seccomp] [--debug] [--enter [-- CMD [ARGS...]]]
 #pragma once
 
 #include <optional>
@@ -18,9 +18,14 @@ struct Options {
   bool disable_capabilities_restriction = false;
   bool disable_seccomp = false;
   bool debug = false;
+  // rkt enter: run `command` (empty: the default shell) instead of the app's exec, with
+  // everything else exactly as for the app.
+  bool enter = false;
+  std::vector<std::string> command;
 };
 
-// `args` excludes argv[0]. Unknown flags, positional arguments and a missing --app fail.
+// `args` excludes argv[0]. Unknown flags, positional arguments and a missing --app fail; "--"
+// ends the flags and is accepted with --enter only, as is a command; --enter with --event fails.
 oslayer::Result<Options> parse_options(const std::vector<std::string>& args);
 
 }  // namespace stage2

@@ -30,6 +30,9 @@ TEST(ParseOptions, Refusals) {
       {{"--app=a", "extra"}, "unknown argument \"extra\""},
       {{"--app=a", "--event=start"}, "unknown event \"start\" (want pre-start or post-stop)"},
       {{"--app=a", "--seccomp"}, "unknown argument \"--seccomp\""},
+      {{"--app=a", "--", "/bin/sh"}, "a command is accepted with --enter only"},
+      {{"--app=a", "--enter", "--event=pre-start"}, "--enter and --event exclude each other"},
+      {{"--app=a", "--enter", "/bin/sh"}, "unknown argument \"/bin/sh\""},
   };
   for (const auto& c : cases) {
     auto o = parse_options(c.args);
@@ -37,6 +40,23 @@ TEST(ParseOptions, Refusals) {
     EXPECT_EQ(o.error().text(), c.message);
   }
   EXPECT_FALSE(parse_options({"--app=Bad Name"}));
+}
+
+TEST(ParseOptions, EnterTakesTheCommandAfterTheDashes) {
+  auto o =
+      parse_options({"--app=web", "--disable-seccomp", "--enter", "--", "ls", "--app=x", "--"});
+  ASSERT_TRUE(o) << o.error().text();
+  EXPECT_TRUE(o->enter);
+  EXPECT_TRUE(o->disable_seccomp);
+  EXPECT_EQ(o->app, "web");
+  EXPECT_EQ(o->command, (std::vector<std::string>{"ls", "--app=x", "--"}));
+  auto shell = parse_options({"--app=web", "--enter", "--"});
+  ASSERT_TRUE(shell);
+  EXPECT_TRUE(shell->command.empty());
+  auto bare = parse_options({"--app=web", "--enter"});
+  ASSERT_TRUE(bare);
+  EXPECT_TRUE(bare->enter);
+  EXPECT_FALSE(parse_options({"--app=web"})->enter);
 }
 
 }  // namespace
