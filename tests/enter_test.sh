@@ -12,6 +12,8 @@ RKT=$1
 DEMO=$2
 PROBE=$3
 T=$(mktemp -d)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 D=$T/data
 rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
 bg_pids=()
@@ -26,29 +28,6 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() {  # check NAME EXPECTED_RC CMD...: runs CMD (stdin closed), compares the exit code
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err" </dev/null
-  local rc=$?
-  if [ "$rc" = "$want" ]; then ok; else
-    bad "$name: exit $rc, wanted $want"
-    sed 's/^/  | /' "$T/err" | tail -5
-  fi
-}
-contains() {  # contains NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok; else
-    bad "$1: $2 lacks \"$3\""
-    sed 's/^/  | /' "$2" | head -8
-  fi
-}
-equals() {  # equals NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok; else bad "$1: got \"$2\", wanted \"$3\""; fi
-}
 one_line() {  # one_line NAME FILE: a failure is exactly one line
   equals "$1-one-line" "$(wc -l <"$2")" 1
 }
@@ -278,5 +257,4 @@ for u in "${uuids[@]}"; do
   equals "leftover-cgroups-$u" "$(find /sys/fs/cgroup -type d -name "rkt-$u" 2>/dev/null)" ""
 done
 
-echo "enter_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish enter_test
