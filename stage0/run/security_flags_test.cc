@@ -125,15 +125,13 @@ TEST(CheckSecurityIsolators, ManifestNamesAreCheckedToo) {
 }
 
 TEST(InsecureOverrides, NameTheAppAndTheIsolator) {
-  appc::App app;
-  app.exec = {"/probe"};
-  app.user = "0";
-  app.group = "0";
-  app.isolators = {
-      *appc::make_isolator("os/linux/capabilities-retain-set", R"({"set":["CAP_CHOWN"]})"),
-      *appc::make_isolator("os/linux/seccomp-remove-set", R"({"set":["uname"]})")};
-  appc::PodManifest pm;
-  pm.apps.push_back(appc::RuntimeApp{.name = *appc::AcName::parse("web"), .app = app});
+  auto decoded = appc::decode_pod_manifest(R"({"acKind":"PodManifest","acVersion":"0.8.11",
+    "apps":[{"name":"web","image":{"id":"sha512-aaaa"},
+             "app":{"exec":["/probe"],"user":"0","group":"0","isolators":[
+               {"name":"os/linux/capabilities-retain-set","value":{"set":["CAP_CHOWN"]}},
+               {"name":"os/linux/seccomp-remove-set","value":{"set":["uname"]}}]}}]})");
+  ASSERT_TRUE(decoded) << decoded.error().text();
+  const appc::PodManifest& pm = *decoded;
   EXPECT_TRUE(insecure_overrides(pm, false, false).empty());
   auto both = insecure_overrides(pm, true, true);
   ASSERT_EQ(both.size(), 2u);
