@@ -5,7 +5,11 @@
 #include <string.h>
 
 #include <cerrno>
+#include <set>
 #include <variant>
+
+#include "oslayer/seccomp_names.h"
+#include "stage2/seccomp_allowlist.h"
 
 namespace stage2 {
 
@@ -13,6 +17,7 @@ using oslayer::CapSet;
 using oslayer::Error;
 using oslayer::Result;
 using oslayer::SeccompAction;
+namespace og = oslayer::seccomp_groups;
 
 namespace {
 
@@ -124,8 +129,115 @@ void add_default_rules(SeccompPolicy& policy, CapSet bounding, SeccompAction den
   }
 }
 
-bool is_default_group(std::string_view name) {
-  return name == "@rkt/default-blacklist" || name == "@docker/default-blacklist";
+// An allowlist (retain mode) lets the calls that Docker gates by capability through when the
+// app keeps that capability; without it they meet the filter's default action.
+void add_allowlist_rules(std::vector<SeccompRule>& rules, CapSet bounding) {
+  const SeccompAction allow = SeccompAction::allow();
+  for (std::string_view name : default_allowlist()) {
+    rules.push_back(SeccompRule{std::string(name), allow, {}, true});
+  }
+  for (const auto& d : kDenied) {
+    if (d.unless_cap != kAlways && bounding.has(d.unless_cap)) {
+      rules.push_back(SeccompRule{d.syscall, allow, {}, true});
+    }
+  }
+  if (bounding.has(CAP_SYS_CHROOT)) rules.push_back(SeccompRule{"chroot", allow, {}, true});
+  if (bounding.has(CAP_SYS_ADMIN)) {
+    rules.push_back(SeccompRule{"clone", allow, {}, false});
+    rules.push_back(SeccompRule{"clone3", allow, {}, true});
+  } else {
+    uint64_t ns = 0;
+    for (uint64_t flag : kCloneNamespaceFlags) ns |= flag;
+    rules.push_back(SeccompRule{"clone", allow, {{0, ns, 0}}, false});
+    // See add_default_rules: ENOSYS sends glibc back to clone, whose flags are visible.
+    rules.push_back(SeccompRule{"clone3", SeccompAction::fail_with(ENOSYS), {}, true});
+  }
+  // Docker's values: the query (0xffffffff), PER_LINUX, PER_LINUX32, and both with UNAME26;
+  // ADDR_NO_RANDOMIZE and friends stay out.
+  for (uint64_t persona : {0x0ULL, 0x8ULL, 0x20000ULL, 0x20008ULL, 0xffffffffULL}) {
+    rules.push_back(SeccompRule{"personality", allow, {{0, 0xffffffffULL, persona}}, false});
+  }
+}
+
+// Rules from several sources for one filter: the first source to name a call decides it (an
+// explicitly named call beats a group's entry, which may be argument-filtered or conditional).
+class RuleCollector {
+ public:
+  void add_source(std::vector<SeccompRule> rules) {
+    std::set<std::string> names;
+    for (auto& r : rules) {
+      if (claimed_.count(r.syscall) != 0) continue;
+      // A name given twice (without arguments to tell the rules apart) needs one rule.
+      if (!names.insert(r.syscall).second && r.args.empty()) continue;
+      rules_.push_back(std::move(r));
+    }
+    claimed_.insert(names.begin(), names.end());
+  }
+  std::vector<SeccompRule> take() { return std::move(rules_); }
+
+ private:
+  std::set<std::string> claimed_;
+  std::vector<SeccompRule> rules_;
+};
+
+Result<SeccompAction> action_for(const std::string& errno_name, std::string_view isolator) {
+  // spec/ace.md: without an errno a filtered call kills the process.
+  if (errno_name.empty()) return SeccompAction::kill_process();
+  auto e = oslayer::parse_errno_name(errno_name);
+  if (!e) return std::move(e).error().context("isolator " + std::string(isolator));
+  return SeccompAction::fail_with(*e);
+}
+
+// os/linux/seccomp-retain-set: an allowlist; everything else meets `deny`.
+SeccompPolicy retain_policy(const appc::SeccompRetainSet& retain, SeccompAction deny,
+                            CapSet bounding) {
+  std::vector<SeccompRule> named;
+  bool whitelist_group = false;
+  for (const auto& name : retain.set) {
+    // "@appc.io/all": every call, so no filter at all (bad ABIs still die, see SeccompFilter).
+    if (name == og::kAppcAll) return SeccompPolicy{SeccompAction::allow(), {}};
+    if (oslayer::is_default_whitelist_group(name)) {
+      whitelist_group = true;
+    } else if (!name.starts_with("@")) {  // "@appc.io/empty" adds nothing
+      named.push_back(SeccompRule{name, SeccompAction::allow(), {}, false});
+    }
+  }
+  RuleCollector c;
+  c.add_source(std::move(named));
+  std::vector<SeccompRule> lifecycle;
+  for (std::string_view name : lifecycle_calls()) {
+    lifecycle.push_back(SeccompRule{std::string(name), SeccompAction::allow(), {}, true});
+  }
+  c.add_source(std::move(lifecycle));
+  if (whitelist_group) {
+    std::vector<SeccompRule> group;
+    add_allowlist_rules(group, bounding);
+    c.add_source(std::move(group));
+  }
+  return SeccompPolicy{deny, c.take()};
+}
+
+// os/linux/seccomp-remove-set: a denylist; its calls (and the default list, for the denylist
+// groups) meet `deny`.
+SeccompPolicy remove_policy(const appc::SeccompRemoveSet& remove, SeccompAction deny,
+                            CapSet bounding) {
+  std::vector<SeccompRule> named;
+  bool blacklist_group = false;
+  for (const auto& name : remove.set) {
+    if (oslayer::is_default_blacklist_group(name)) {
+      blacklist_group = true;
+    } else if (!name.starts_with("@")) {  // "@appc.io/empty" adds nothing
+      named.push_back(SeccompRule{name, deny, {}, false});
+    }
+  }
+  RuleCollector c;
+  c.add_source(std::move(named));
+  if (blacklist_group) {
+    SeccompPolicy group{SeccompAction::allow(), {}};
+    add_default_rules(group, bounding, deny);
+    c.add_source(std::move(group.rules));
+  }
+  return SeccompPolicy{SeccompAction::allow(), c.take()};
 }
 
 }  // namespace
@@ -136,47 +248,31 @@ SeccompPolicy default_policy(CapSet bounding) {
   return p;
 }
 
-Result<int> parse_errno_name(std::string_view name) {
-  // Aliases that share a number; strerrorname_np gives only the other spelling.
-  if (name == "ENOTSUP") return ENOTSUP;
-  if (name == "EWOULDBLOCK") return EWOULDBLOCK;
-  if (name == "EDEADLOCK") return EDEADLOCK;
-  for (int e = 1; e < 4096; ++e) {
-    const char* n = ::strerrorname_np(e);
-    if (n != nullptr && name == n) return e;
-  }
-  return Error::msg("unknown errno name \"" + std::string(name) + "\"");
-}
+Result<int> parse_errno_name(std::string_view name) { return oslayer::parse_errno_name(name); }
 
 Result<SeccompPolicy> policy_for(const std::vector<appc::Isolator>& isolators, CapSet bounding) {
-  const appc::SeccompRemoveSet* remove = nullptr;
+  namespace n = appc::isolator_names;
   for (const auto& iso : isolators) {
-    if (std::holds_alternative<appc::SeccompRetainSet>(iso.value)) {
-      return Error::msg("isolator os/linux/seccomp-retain-set is not supported yet");
+    // stage0 checked the names before the pod existed; checked again here, since a pod manifest
+    // may have been written by another tool.
+    if (const auto* r = std::get_if<appc::SeccompRetainSet>(&iso.value)) {
+      if (auto st = oslayer::check_seccomp_set(oslayer::SeccompMode::kRetain, r->set); !st) {
+        return std::move(st).error().context("isolator " + std::string(n::kSeccompRetainSet));
+      }
+      auto deny = action_for(r->errno_name, n::kSeccompRetainSet);
+      if (!deny) return std::move(deny).error();
+      return retain_policy(*r, *deny, bounding);
     }
-    if (const auto* r = std::get_if<appc::SeccompRemoveSet>(&iso.value)) remove = r;
-  }
-  if (remove == nullptr) return default_policy(bounding);
-
-  // spec/ace.md: without an errno a filtered call kills the process.
-  SeccompAction deny = SeccompAction::kill_process();
-  if (!remove->errno_name.empty()) {
-    auto e = parse_errno_name(remove->errno_name);
-    if (!e) return std::move(e).error().context("isolator os/linux/seccomp-remove-set");
-    deny = SeccompAction::fail_with(*e);
-  }
-  SeccompPolicy p{SeccompAction::allow(), {}};
-  for (const auto& name : remove->set) {
-    if (name == "@appc.io/empty") continue;
-    if (is_default_group(name)) {
-      add_default_rules(p, bounding, deny);
-    } else if (name.starts_with("@")) {
-      return Error::msg("isolator os/linux/seccomp-remove-set: unknown group \"" + name + "\"");
-    } else {
-      p.rules.push_back(SeccompRule{name, deny, {}, false});
+    if (const auto* r = std::get_if<appc::SeccompRemoveSet>(&iso.value)) {
+      if (auto st = oslayer::check_seccomp_set(oslayer::SeccompMode::kRemove, r->set); !st) {
+        return std::move(st).error().context("isolator " + std::string(n::kSeccompRemoveSet));
+      }
+      auto deny = action_for(r->errno_name, n::kSeccompRemoveSet);
+      if (!deny) return std::move(deny).error();
+      return remove_policy(*r, *deny, bounding);
     }
   }
-  return p;
+  return default_policy(bounding);
 }
 
 Result<oslayer::SeccompFilter> build_filter(const SeccompPolicy& policy) {
@@ -184,6 +280,9 @@ Result<oslayer::SeccompFilter> build_filter(const SeccompPolicy& policy) {
   if (!f) return std::move(f).error();
   for (const auto& r : policy.rules) {
     if (r.optional && !oslayer::resolve_syscall(r.syscall)) continue;
+    // libseccomp refuses a rule that repeats the default action (an allowlist's own errno for
+    // clone3, say); such a rule changes nothing anyway.
+    if (r.action == policy.default_action) continue;
     if (auto st = f->add_rule(r.syscall, r.action, r.args); !st) {
       return std::move(st).error().context("building the seccomp filter");
     }

@@ -38,17 +38,21 @@ struct SeccompPolicy {
 // CAP_SYS_PTRACE may ptrace.
 SeccompPolicy default_policy(oslayer::CapSet bounding);
 
-// The policy the app's isolators ask for: the default when it names none;
-// `os/linux/seccomp-remove-set` adds its calls (or the default list, for
-// "@rkt/default-blacklist" and "@docker/default-blacklist") with its errno, or kill without one.
-// `os/linux/seccomp-retain-set` (an allowlist) is not supported yet and fails with a clear line.
+// The policy the app's isolators ask for: the default when it names none.
+// `os/linux/seccomp-remove-set` (a denylist): its calls, and the default list for
+// "@rkt/default-blacklist" / "@docker/default-blacklist", fail with its errno, or kill the process
+// without one; everything else is allowed. `os/linux/seccomp-retain-set` (an allowlist): its
+// calls, lifecycle_calls() and, for "@rkt/default-whitelist" / "@docker/default-whitelist",
+// default_allowlist() plus the capability-gated calls the app's bounding set covers are allowed;
+// everything else fails with its errno or kills. "@appc.io/all" (retain) means no filter,
+// "@appc.io/empty" adds nothing. Unknown names fail (oslayer::check_seccomp_set).
 oslayer::Result<SeccompPolicy> policy_for(const std::vector<appc::Isolator>& isolators,
                                           oslayer::CapSet bounding);
 
 // Builds the in-memory filter; nothing is loaded yet.
 oslayer::Result<oslayer::SeccompFilter> build_filter(const SeccompPolicy& policy);
 
-// "EPERM" -> EPERM; fails for names that are not errno names.
+// "EPERM" -> EPERM; fails for names that are not errno names (oslayer::parse_errno_name).
 oslayer::Result<int> parse_errno_name(std::string_view name);
 
 }  // namespace stage2

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <variant>
 
+#include "stage0/run/security_flags.h"
+
 namespace stage0::run {
 namespace {
 
@@ -75,12 +77,16 @@ Result<std::vector<appc::Isolator>> isolators_from_flags(const AppArgs& a) {
       return std::move(st).error();
     }
   }
+  auto security = security_isolators_from_flags(a);
+  if (!security) return std::move(security).error();
+  for (auto& i : *security) out.push_back(std::move(i));
   return out;
 }
 
 void override_isolators(std::vector<appc::Isolator>& into, std::vector<appc::Isolator> flags) {
   for (auto& f : flags) {
-    std::erase_if(into, [&](const appc::Isolator& i) { return i.name == f.name; });
+    std::erase_if(into,
+                  [&](const appc::Isolator& i) { return i.name == f.name || displaces(f, i); });
     into.push_back(std::move(f));
   }
 }

@@ -13,7 +13,8 @@
 
 namespace stage0::run {
 
-// The isolators the flags of one image ask for. Values are Kubernetes quantities (--memory=64M,
+// The isolators the flags of one image ask for (with security_flags.h's --caps-retain,
+// --caps-remove and --seccomp). Values are Kubernetes quantities (--memory=64M,
 // 128Mi; --cpu=500m, 2) and integers (--cpu-shares 2..262144, --oom-score-adj -1000..1000); a
 // bad one is an error naming the flag and the value.
 oslayer::Result<std::vector<appc::Isolator>> isolators_from_flags(const AppArgs& args);

@@ -21,6 +21,7 @@
 #include "stage0/run/pod_manifest_builder.h"
 #include "stage0/run/pod_start.h"
 #include "stage0/run/run_args.h"
+#include "stage0/run/security_flags.h"
 #include "stage0/run/stage1_select.h"
 #include "stage0/store/tree_store.h"
 
@@ -102,6 +103,15 @@ StartOptions start_options(const GlobalConfig& global, const FlagValues& flags,
   o.disable_paths = global.insecure.has(InsecureOptions::kPaths);
   o.disable_seccomp = global.insecure.has(InsecureOptions::kSeccomp);
   return o;
+}
+
+// The insecure options win over the app's own isolators (as in rkt); say so.
+void warn_insecure_overrides(const GlobalConfig& global, const appc::PodManifest& pm) {
+  for (const auto& line :
+       insecure_overrides(pm, global.insecure.has(InsecureOptions::kCapabilities),
+                          global.insecure.has(InsecureOptions::kSeccomp))) {
+    oslayer::log_warning(line);
+  }
 }
 
 // The start flags that need checking, checked before any pod exists: a bad value must leave
@@ -207,6 +217,9 @@ Result<appc::PodManifest> load_pod_manifest(store::Store& store, const std::stri
       return Error::msg("app " + ra.name.str() + ": no exec in the manifest or its image");
     }
     if (auto st = check_resource_isolators(ra.app->isolators); !st) {
+      return std::move(st).error().context("app " + ra.name.str());
+    }
+    if (auto st = check_security_isolators(ra.app->isolators); !st) {
       return std::move(st).error().context("app " + ra.name.str());
     }
     auto tree = store::render_tree(store, rec->id, store::store_only_resolver(store));
@@ -333,6 +346,7 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
   }
   if (auto st = check_host_volumes(pm->volumes); !st) return std::move(st).error();
   for (const auto& line : unenforced_isolators(*pm)) oslayer::log_warning(line);
+  if (then == Then::kStart) warn_insecure_overrides(*global, *pm);
 
   PodFiles files{appc::encode_pod_manifest(*pm), PodTree{stage1->tree_id, stage1->manifest},
                  std::move(trees), pm->volumes};
@@ -379,6 +393,7 @@ Result<int> start_prepared_pod(const Invocation& inv) {
   if (inv.flags.get_bool("interactive") && pm->apps.size() > 1) {
     return Error::msg("--interactive only supports one app");
   }
+  warn_insecure_overrides(inv.global, *pm);
   auto st = start(inv.global, inv.flags, std::move(*etc), *pod);
   return std::move(st).error();
 }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "stage0/run/isolator_flags.h"
+#include "stage0/run/security_flags.h"
 
 namespace stage0::run {
 namespace {
@@ -136,6 +137,7 @@ Result<appc::App> merge_app(const ResolvedApp& ra, const PodEnv& env) {
   if (!isolators) return std::move(isolators).error();
   override_isolators(app.isolators, std::move(*isolators));
   if (auto st = check_resource_isolators(app.isolators); !st) return std::move(st).error();
+  if (auto st = check_security_isolators(app.isolators); !st) return std::move(st).error();
   if (auto st = appc::validate_app(app); !st) return std::move(st).error();
   return app;
 }

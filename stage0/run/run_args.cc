@@ -29,6 +29,9 @@ oslayer::Status apply_app_flag(AppArgs& app, std::string_view flag, std::string 
   if (flag == "cpu") return once(app.cpu);
   if (flag == "cpu-shares") return once(app.cpu_shares);
   if (flag == "oom-score-adj") return once(app.oom_score_adj);
+  if (flag == "caps-retain") return once(app.caps_retain);
+  if (flag == "caps-remove") return once(app.caps_remove);
+  if (flag == "seccomp") return once(app.seccomp);
   if (flag == "working-dir") {
     app.working_dir = std::move(value);
   } else if (flag == "user") {
@@ -91,6 +94,14 @@ void add_app_flags(FlagSet& f) {
   f.add_string("cpu", "", "per-app: CPU limit in cores, such as 500m or 2");
   f.add_string("cpu-shares", "", "per-app: CPU shares, 2..262144 (1024 is the default weight)");
   f.add_string("oom-score-adj", "", "per-app: the app's OOM score adjustment, -1000..1000");
+  f.add_string("caps-retain", "",
+               "per-app: the only capabilities the app may have, e.g. CAP_NET_ADMIN,NET_RAW "
+               "(not with --caps-remove)");
+  f.add_string("caps-remove", "",
+               "per-app: capabilities taken out of the default set, e.g. CAP_MKNOD,NET_RAW");
+  f.add_string("seccomp", "",
+               "per-app: mode=retain|remove[,errno=ENAME],SYSCALL|@GROUP,... (an allowlist or a "
+               "denylist replacing the default filter)");
 }
 
 bool is_position_sensitive(std::string_view flag) {

@@ -39,6 +39,9 @@ struct AppArgs {
   std::string cpu;                            // --cpu
   std::string cpu_shares;                     // --cpu-shares
   std::string oom_score_adj;                  // --oom-score-adj
+  std::string caps_retain;                    // --caps-retain, names as typed ("NET_ADMIN,...")
+  std::string caps_remove;                    // --caps-remove
+  std::string seccomp;                        // --seccomp mode=...,NAME,...
   bool operator==(const AppArgs&) const = default;
 };
 

@@ -16,20 +16,28 @@
 //                              mount, umount, unshare-user, keyctl, keyctl-int80, bpf,
 //                              perf_event_open, userfaultfd, ptrace-attach PID, sethostname,
 //                              init_module, finit_module, open-write PATH, open-read PATH, kcore,
-//                              chroot-escape, tiocsti FD, see-process TEXT
+//                              chroot-escape, tiocsti FD, see-process TEXT,
+//                              chown PATH (to 4321:4321), mknod PATH (a character device 1:3),
+//                              raw-socket (AF_INET SOCK_RAW: CAP_NET_RAW), uname, getcwd
+//                              (harmless calls for the seccomp tests; raw syscalls, so libc's
+//                              own fallbacks do not hide the filter's answer)
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/keyctl.h>
 #include <linux/perf_event.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -320,6 +328,25 @@ int try_operation(const std::string& op, const char* arg) {
     return outcome(n < 0 ? -1 : 0);
   }
   if (op == "chroot-escape") return chroot_escape();
+  if (op == "chown") return arg == nullptr ? 2 : outcome(::chown(arg, 4321, 4321));
+  if (op == "mknod") {
+    return arg == nullptr ? 2 : outcome(::mknod(arg, S_IFCHR | 0600, makedev(1, 3)));
+  }
+  if (op == "raw-socket") {
+    int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+    int err = errno;
+    if (fd >= 0) ::close(fd);
+    errno = err;
+    return outcome(fd);
+  }
+  if (op == "uname") {
+    struct utsname u;
+    return outcome(::syscall(SYS_uname, &u));
+  }
+  if (op == "getcwd") {
+    char buf[256];
+    return outcome(::syscall(SYS_getcwd, buf, sizeof buf));
+  }
   std::fprintf(stderr, "probe: unknown operation \"%s\"\n", op.c_str());
   return 2;
 }
