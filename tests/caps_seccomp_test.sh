@@ -12,6 +12,8 @@ RKT=$1
 DEMO=$2
 PROBE=$3
 T=$(mktemp -d)
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 D=$T/data
 rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
 cleanup() {
@@ -19,29 +21,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() {  # check NAME EXPECTED_RC CMD...: runs CMD (stdin closed), compares the exit code
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err" </dev/null
-  local rc=$?
-  if [ "$rc" = "$want" ]; then ok; else
-    bad "$name: exit $rc, wanted $want"
-    sed 's/^/  | /' "$T/err" | tail -5
-    sed 's/^/  > /' "$T/out" | tail -5
-  fi
-}
-contains() {  # contains NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok; else
-    bad "$1: $2 lacks \"$3\""
-    sed 's/^/  | /' "$2" | head -8
-  fi
-}
 lacks() { if grep -qF -- "$3" "$2"; then bad "$1: $2 has \"$3\""; else ok; fi; }
-equals() { if [ "$2" = "$3" ]; then ok; else bad "$1: got \"$2\", wanted \"$3\""; fi; }
 pod_dirs() { find "$D/pods" -mindepth 2 -maxdepth 2 2>/dev/null | wc -l; }
 # field KEY: a field of the probe's report in $T/out.
 field() {
@@ -224,5 +204,4 @@ cat >"$T/bad-pod.json" <<EOF
 EOF
 refused bad-pod-manifest 'unknown seccomp group "@docker/nothing"' run --pod-manifest="$T/bad-pod.json"
 
-echo "caps_seccomp_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish caps_seccomp_test
