@@ -185,7 +185,13 @@ Result<std::string> reuse_import(store::Store& store, const GlobalConfig& global
   }
   auto tree = store::render_tree(store, rec.id, dependency_resolver(store, global, options, depth));
   if (!tree) return std::move(tree).error();
-  if (auto st = store.touch(rec.id); !st) return std::move(st).error();
+  // "Last used" only feeds `image gc`'s grace period (hours by default), so a use within the
+  // last minute is not written again: that write was a SQLite transaction on every `rkt run`
+  // (the stage1 image is reused from its file each time).
+  constexpr int64_t kTouchEveryNs = 60'000'000'000;
+  if (now_ns() - rec.last_used_ns >= kTouchEveryNs) {
+    if (auto st = store.touch(rec.id); !st) return std::move(st).error();
+  }
   return rec.id;
 }
 
