@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <chrono>
+#include <memory>
+#include <optional>
 
 #include "appc-spec/image_manifest.h"
 #include "oslayer/atomic_file.h"
@@ -14,6 +16,7 @@
 #include "stage0/fetch/http.h"
 #include "stage0/image_ref.h"
 #include "stage0/store/tree_store.h"
+#include "stage0/trust/background_verify.h"
 #include "stage0/trust/trust_store.h"
 #include "stage0/trust/verify.h"
 
@@ -59,11 +62,17 @@ struct Source {
   std::string signature;    // the detached signature, empty if none was found
 };
 
+bool signature_checked(const GlobalConfig& global) {
+  return !global.insecure.has(InsecureOptions::kImage);
+}
+
 // The signature check: the keys trusted for the name *in the manifest* (what will run) must
-// have signed the exact bytes that were fetched.
+// have signed the exact bytes that were fetched. `early`, when given, is a check started
+// during the import; its answer is used when it settles the question, else gpg runs again.
 Status check_signature(const GlobalConfig& global, const appc::ImageManifest& manifest,
-                       int signed_fd, const Source& source) {
-  if (global.insecure.has(InsecureOptions::kImage)) {
+                       int signed_fd, const Source& source,
+                       trust::BackgroundVerify* early = nullptr) {
+  if (!signature_checked(global)) {
     oslayer::log_warning("signature verification has been disabled (--insecure-options=image)");
     return oslayer::ok();
   }
@@ -79,7 +88,19 @@ Status check_signature(const GlobalConfig& global, const appc::ImageManifest& ma
                       "\"; trust the signer's key with: rkt trust --prefix \"" +
                       manifest.name.str() + "\" KEY");
   }
-  auto signer = trust::verify_detached(*keys, manifest.name, signed_fd, source.signature);
+  std::optional<trust::Signer> early_signer;
+  if (early != nullptr) {
+    early_signer = early->signer_for(*keys);
+    if (!early_signer) {
+      oslayer::log_debug("image: the check made during the import did not settle the signature (" +
+                         (early->result() ? "signed by " + early->result()->fingerprint
+                                          : early->result().error().text()) +
+                         "); checking against the keys trusted for " + manifest.name.str());
+    }
+  }
+  auto signer = early_signer
+                    ? Result<trust::Signer>(std::move(*early_signer))
+                    : trust::verify_detached(*keys, manifest.name, signed_fd, source.signature);
   if (!signer) return std::move(signer).error().context("verifying " + source.description);
   std::string who;
   for (const auto& uid : signer->uids) who += "\n  " + uid;
@@ -131,13 +152,27 @@ store::DependencyResolver dependency_resolver(store::Store& store, const GlobalC
 Result<std::string> import_verified(store::Store& store, const GlobalConfig& global,
                                     const ImageRef& ref, int aci_fd, const Source& source,
                                     const FetchOptions& options, int depth) {
+  // gpg hashes the file on a thread of its own while the import decompresses it: on two cores
+  // the check then costs little more than nothing. Nothing is committed before its verdict, and
+  // the thread is joined on every path (BackgroundVerify's destructor), failures included.
+  std::unique_ptr<trust::BackgroundVerify> early;
+  if (signature_checked(global) && !source.signature.empty()) {
+    auto started = trust::BackgroundVerify::start(trust_paths(global), aci_fd, source.signature);
+    if (started) {
+      early = std::move(*started);
+    } else {
+      oslayer::log_debug("image: checking the signature after the import: " +
+                         started.error().text());
+    }
+  }
   if (::lseek(aci_fd, 0, SEEK_SET) < 0) return Error::sys(errno, "rewinding " + source.description);
   auto pending = store.stage(aci_fd);
   if (!pending) return std::move(pending).error();
   if (auto st = check_requested(ref, pending->manifest()); !st) return std::move(st).error();
-  if (auto st = check_signature(global, pending->manifest(), aci_fd, source); !st) {
+  if (auto st = check_signature(global, pending->manifest(), aci_fd, source, early.get()); !st) {
     return std::move(st).error();
   }
+  early.reset();
   // Commit before rendering: the renderer reads the blob from the store. A render failure
   // (a hostile entry) then removes the image again, unless it was already stored before.
   auto existed = store.find_by_id(pending->id());

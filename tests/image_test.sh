@@ -50,14 +50,33 @@ rm -rf "$T/etc"
 
 # Signed by a key that is trusted, but for the wrong image: refused.
 check trust-other 0 rkt trust --prefix rocket.example/busybox --skip-fingerprint-review "$T/other.asc"
-check wrong-key 254 rkt fetch "$T/busybox.aci"
+check wrong-key 254 rkt --debug fetch "$T/busybox.aci"
 contains wrong-key-message "$T/err" "verifying"
+# The check started during the import found that key, which is not trusted for the name: it
+# left the verdict to the usual check, and nothing was stored.
+contains wrong-key-early "$T/err" "did not settle the signature"
+[ "$(blobs)" = 0 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL wrong-key left a blob"; }
+rm -rf "$T/etc"
+
+# An import that fails while the signature check runs beside it: the check's thread and its
+# temporary GnuPG home are gone when rkt exits, and nothing is stored.
+check trust-other-root 0 rkt trust --root --skip-fingerprint-review "$T/other.asc"
+head -c 300000 /dev/urandom > "$T/garbage.aci"
+gpg --batch --quiet --armor --detach-sign --output "$T/garbage.aci.asc" "$T/garbage.aci"
+mkdir "$T/gpgtmp"
+check import-fails 254 env TMPDIR="$T/gpgtmp" "$RKT" --dir="$T/data" --local-config="$T/etc" \
+  --system-config="$T/sys" fetch "$T/garbage.aci"
+contains import-fails-message "$T/err" "not an ACI"
+[ -z "$(ls -A "$T/gpgtmp")" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL import-fails left $(ls "$T/gpgtmp")"; }
+[ "$(blobs)" = 0 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL import-fails left a blob"; }
 rm -rf "$T/etc"
 
 check trust 0 rkt trust --prefix rocket.example/busybox --skip-fingerprint-review "$DEMO/demo-pubkey.asc"
 contains trust-output "$T/out" 'Added key for prefix "rocket.example/busybox"'
-check fetch 0 rkt fetch --full "$T/busybox.aci"
-id=$(cat "$T/out")
+check fetch 0 rkt --debug fetch --full "$T/busybox.aci"
+# Settled by the check that ran during the import: gpg ran once.
+grep -qF "did not settle the signature" "$T/err" && { fail=$((fail + 1)); echo "FAIL fetch checked twice"; } || pass=$((pass + 1))
+id=$(tail -1 "$T/out")
 [ "${#id}" = 135 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL full id: $id"; }
 expected="sha512-$(gzip -dc "$T/busybox.aci" | sha512sum | cut -d' ' -f1)"
 [ "$id" = "$expected" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL id $id != $expected"; }

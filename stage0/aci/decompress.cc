@@ -1,10 +1,10 @@
 #include "stage0/aci/decompress.h"
 
+#include <span>
 #include <string_view>
-#include <vector>
 
-#include "oslayer/fd.h"
 #include "stage0/aci/digest.h"
+#include "stage0/aci/hashing_writer.h"
 #include "stage0/aci/libarchive_util.h"
 
 namespace stage0::aci {
@@ -74,18 +74,28 @@ oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_
   if (r < ARCHIVE_WARN) return detail::archive_error(a.get(), "decompressing ACI");
   if (auto st = check_filters(a.get()); !st) return std::move(st).error();
 
-  Sha512 sha;
+  // Hashing and writing run on their own thread, so this one only decompresses.
+  auto writer = HashingWriter::start(out_fd);
+  if (!writer) return std::move(writer).error().context("decompressing ACI");
   uint64_t total = 0;
   // The first bytes are kept until the tar magic can be checked, so garbage is reported as
   // such rather than as a manifest error later.
   std::string head;
   bool checked = false;
-  std::vector<char> buf(1 << 16);
-  for (;;) {
-    la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
-    if (n < 0) return detail::archive_error(a.get(), "decompressing ACI");
-    if (n == 0) break;
-    auto len = static_cast<size_t>(n);
+  for (bool eof = false; !eof;) {
+    std::span<char> buf = (*writer)->next_buffer();
+    if (buf.empty()) break;  // the write failed: finish() below says why
+    // Filled whole, so the writer thread wakes once per buffer, not once per libarchive block.
+    size_t len = 0;
+    while (len < buf.size()) {
+      la_ssize_t n = archive_read_data(a.get(), buf.data() + len, buf.size() - len);
+      if (n < 0) return detail::archive_error(a.get(), "decompressing ACI");
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      len += static_cast<size_t>(n);
+    }
     if (len > max_size - total) {
       return Error::msg("decompressing ACI: expands beyond " + std::to_string(max_size) + " bytes");
     }
@@ -99,14 +109,13 @@ oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_
         checked = true;
       }
     }
-    sha.update(chunk);
-    if (auto st = oslayer::write_all(out_fd, chunk); !st) {
-      return std::move(st).error().context("writing the uncompressed image");
-    }
+    if (len > 0) (*writer)->submit(len);
     total += len;
   }
+  auto digest = (*writer)->finish();
+  if (!digest) return std::move(digest).error().context("writing the uncompressed image");
   if (!checked) return Error::msg(kNotAnAci);
-  return Decompressed{std::string(kImageIdPrefix) + sha.hex_final(), total};
+  return Decompressed{std::string(kImageIdPrefix) + *digest, total};
 }
 
 }  // namespace stage0::aci

@@ -79,5 +79,11 @@ oslayer::Result<Signer> verify_detached(const std::vector<TrustedKey>& keys,
   });
 }
 
+oslayer::Result<Signer> find_signer(const std::vector<TrustedKey>& keys, int signed_fd,
+                                    std::string_view signature) {
+  return call<oslayer::Result<Signer>>(
+      [&](const images::ImagesModule& m) { return m.find_signer(keys, signed_fd, signature); });
+}
+
 }  // namespace trust
 }  // namespace stage0

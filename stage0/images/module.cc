@@ -19,6 +19,7 @@ extern "C" const ImagesModule* rocket_images_module() {
       .inspect_key = trust::inspect_key,
       .format_fingerprint = trust::format_fingerprint,
       .verify_detached = trust::verify_detached,
+      .find_signer = trust::find_signer,
   };
   return &kModule;
 }

@@ -52,6 +52,8 @@ struct ImagesModule {
   oslayer::Result<trust::Signer> (*verify_detached)(const std::vector<trust::TrustedKey>& keys,
                                                     const appc::AcIdentifier& name, int signed_fd,
                                                     std::string_view signature);
+  oslayer::Result<trust::Signer> (*find_signer)(const std::vector<trust::TrustedKey>& keys,
+                                                int signed_fd, std::string_view signature);
 };
 
 // The module's one exported symbol.

@@ -166,6 +166,23 @@ oslayer::Result<std::vector<TrustedKey>> keys_for_name(const TrustPaths& paths,
   return keys;
 }
 
+oslayer::Result<std::vector<TrustedKey>> all_trusted_keys(const TrustPaths& paths) {
+  auto fail = [](oslayer::Error e) { return std::move(e).context("loading the trusted keys"); };
+  auto prefixes = trusted_prefixes(paths);
+  if (!prefixes) return fail(std::move(prefixes).error());
+  std::vector<TrustedKey> keys;
+  for (const std::string& prefix : *prefixes) {
+    auto files = merged_dir(paths, prefix.empty() ? std::string("root.d") : "prefix.d/" + prefix);
+    if (!files) return fail(std::move(files).error());
+    for (const KeyFile& file : *files) {
+      auto key = load_key(file, prefix);
+      if (!key) return fail(std::move(key).error());
+      keys.push_back(std::move(*key));
+    }
+  }
+  return keys;
+}
+
 oslayer::Result<std::vector<std::string>> trusted_prefixes(const TrustPaths& paths) {
   std::vector<std::string> prefixes;
   auto root = merged_dir(paths, "root.d");

@@ -31,6 +31,11 @@ struct TrustedKey {
 oslayer::Result<std::vector<TrustedKey>> keys_for_name(const TrustPaths& paths,
                                                        const appc::AcIdentifier& name);
 
+// Every trusted key, whatever name it covers: root keys and the keys of every prefix, with the
+// same local-over-system masking. For a signature check started before the image's name is
+// known (image_fetch's early check), which keys_for_name then narrows down.
+oslayer::Result<std::vector<TrustedKey>> all_trusted_keys(const TrustPaths& paths);
+
 // Every prefix (and "" for root) that has at least one key; for messages and `rkt trust` output.
 oslayer::Result<std::vector<std::string>> trusted_prefixes(const TrustPaths& paths);
 

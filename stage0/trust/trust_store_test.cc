@@ -217,6 +217,27 @@ TEST_F(TrustStore, TrustedPrefixes) {
   EXPECT_EQ(*prefixes, (std::vector<std::string>{"", "coreos.com/etcd", "example.com/app"}));
 }
 
+TEST_F(TrustStore, AllTrustedKeysIsEveryPrefixWithMasking) {
+  put("system", "root.d", 0);
+  put("system", "prefix.d/example.com/app", 1);
+  put("local", "prefix.d/coreos.com", 2);
+  put("system", "prefix.d/masked.org", 2);
+  put_raw("local", "prefix.d/masked.org", fprs_[2], "");
+  auto keys = all_trusted_keys(paths_);
+  ASSERT_TRUE(keys) << keys.error().text();
+  ASSERT_EQ(keys->size(), 3u);
+  EXPECT_EQ(fingerprints_of(*keys), (std::vector<std::string>{fprs_[0], fprs_[2], fprs_[1]}));
+  EXPECT_EQ((*keys)[0].prefix, "");
+  EXPECT_EQ((*keys)[1].prefix, "coreos.com");
+  EXPECT_EQ((*keys)[2].prefix, "example.com/app");
+}
+
+TEST_F(TrustStore, AllTrustedKeysOfAnEmptyStore) {
+  auto keys = all_trusted_keys(paths_);
+  ASSERT_TRUE(keys) << keys.error().text();
+  EXPECT_TRUE(keys->empty());
+}
+
 TEST_F(TrustStore, StoresPrefixAndRootKeys) {
   const mode_t old_umask = ::umask(022);
   auto stored = store_trusted_key(paths_.local_config, id("example.com/app"), fprs_[0], keys_[0]);

@@ -41,4 +41,10 @@ oslayer::Result<Signer> verify_detached(const std::vector<TrustedKey>& keys,
                                         const appc::AcIdentifier& name, int signed_fd,
                                         std::string_view signature);
 
+// The same check without an image name: the signer of the first acceptable signature among
+// `keys`, whatever names they are trusted for. For a check started before the name is known;
+// the caller must then hold the signer against the keys trusted for the name.
+oslayer::Result<Signer> find_signer(const std::vector<TrustedKey>& keys, int signed_fd,
+                                    std::string_view signature);
+
 }  // namespace stage0::trust
