@@ -51,9 +51,7 @@ class ServerTest : public ::testing::Test {
     ::unsetenv("SSL_CERT_FILE");
   }
 
-  void SetUp() override {
-    ASSERT_TRUE(servers()) << "starting the test servers: " << problem();
-  }
+  void SetUp() override { ASSERT_TRUE(servers()) << "starting the test servers: " << problem(); }
 
   static std::string dir() { return servers()->dir.path(); }
   static uint16_t https_port() { return servers()->https->port(); }
