@@ -17,7 +17,6 @@ D=$T/data
 rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
 bg_pids=()
 uuids=()
-pod_cgroups() { find /sys/fs/cgroup -type d -name "rkt-$1" 2>/dev/null; }
 cleanup() {
   local p u dir
   for u in "${uuids[@]}"; do rkt stop --force "$u" >/dev/null 2>&1; done

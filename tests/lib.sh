@@ -28,6 +28,9 @@ contains() {
 equals() { if [ "$2" = "$3" ]; then ok; else bad "$1: got \"$2\", wanted \"$3\""; fi; }
 # matches NAME GOT ERE
 matches() { if [[ $2 =~ $3 ]]; then ok; else bad "$1: \"$2\" does not match /$3/"; fi; }
+# pod_cgroups UUID: the pod's cgroup directories in every hierarchy (rkt-<uuid>, below whatever
+# cgroup the stage1 ran in).
+pod_cgroups() { find /sys/fs/cgroup -type d -name "rkt-$1" 2>/dev/null; }
 # finish NAME: the summary line; fails the script if any check failed.
 finish() {
   echo "$1: $pass passed, $fail failed"

@@ -15,7 +15,6 @@ D=$T/data
 PODS=${ROCKET_LOAD_PODS:-50}
 rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
 bg=()
-pod_cgroups() { find /sys/fs/cgroup -type d -name "rkt-$1" 2>/dev/null; }
 all_uuids() { find "$D/pods" -mindepth 2 -maxdepth 2 -printf '%f\n' 2>/dev/null; cat "$T"/uuid.* 2>/dev/null; }
 cleanup() {
   local p u dir

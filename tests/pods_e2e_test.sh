@@ -20,9 +20,6 @@ helper_pids=() # the NOTIFY_SOCKET listener, status waiters
 seen_pids=()   # every process seen in one of our pods: none may outlive the test
 uuids=()       # every pod this test made
 
-# pod_cgroups UUID: the pod's cgroup directories in every hierarchy (rkt-<uuid>, below whatever
-# cgroup the stage1 ran in).
-pod_cgroups() { find /sys/fs/cgroup -type d -name "rkt-$1" 2>/dev/null; }
 # pod_pids UUID: every process in the pod's cgroups.
 pod_pids() {
   local dir
