@@ -124,9 +124,8 @@ Result<RunFlags> parse_run_flags(const std::vector<std::string>& args) {
     }
     if (!s) return s.error();
   }
-  if (f.net != "host" && f.net != "none") {
-    return Error::msg("--net=" + f.net + ": this stage1 supports only host and none");
-  }
+  // Any other value names CNI networks, which stage0 resolved into net-config.json.
+  if (f.net.empty()) return Error::msg("--net needs a value");
   if (positional.size() != 1) return Error::msg("expected exactly one argument, the pod UUID");
   if (!is_pod_uuid(positional[0])) {
     return Error::msg("\"" + positional[0] + "\" is not a pod UUID");

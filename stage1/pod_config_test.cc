@@ -23,10 +23,12 @@ TEST(RunFlags, ParsesTheContractFlags) {
 TEST(RunFlags, NetHostOrNone) {
   EXPECT_EQ(parse_run_flags({"--net=none", kUuid})->net, "none");
   EXPECT_EQ(parse_run_flags({"--net=host", kUuid})->net, "host");
+  EXPECT_EQ(parse_run_flags({"--net=default,mynet:IP=10.1.1.2", kUuid})->net,
+            "default,mynet:IP=10.1.1.2");
 }
 
 TEST(RunFlags, RefusesWhatItDoesNotKnow) {
-  EXPECT_FALSE(parse_run_flags({"--net=default", kUuid}));
+  EXPECT_FALSE(parse_run_flags({"--net=", kUuid}));
   EXPECT_FALSE(parse_run_flags({"--bogus", kUuid}));
   EXPECT_FALSE(parse_run_flags({}));
   EXPECT_FALSE(parse_run_flags({"not-a-uuid"}));

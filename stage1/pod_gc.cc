@@ -1,6 +1,7 @@
 // /gc [--debug] [--local-config=DIR] UUID: removes what the pod left in the cgroup hierarchies
-// (stage0 holds the pod's lock, so the pod is not running). Idempotent: a pod whose /init
-// cleaned up after itself, or that never ran, has nothing left and this exits 0.
+// and its networks (stage0 holds the pod's lock, so the pod is not running). Idempotent: a pod
+// whose /init cleaned up after itself, or that never ran, has nothing left and this exits 0.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,10 +9,39 @@
 #include "oslayer/cgroup.h"
 #include "oslayer/fd.h"
 #include "oslayer/log.h"
+#include "oslayer/netns.h"
 #include "stage1/entrypoints.h"
 #include "stage1/pod_config.h"
+#include "stage1/pod_network.h"
 
 namespace stage1 {
+namespace {
+
+// What /init does when the pod ends, for a pod whose /init was killed: CNI DEL of every network
+// (the IP leases, host interfaces and masquerade rules), then the namespace pin. It runs in the
+// host's mount namespace, where stage0 made the pin.
+int leave_networks(const std::string& uuid) {
+  if (::access("netns", F_OK) < 0) return 0;
+  auto path = read_netns_path(AT_FDCWD, uuid);
+  if (!path) {
+    oslayer::log_error(std::move(path).error().context("gc of pod " + uuid));
+    return 254;
+  }
+  if (::access("net-config.json", F_OK) == 0) {
+    if (auto s = leave_pod_networks(AT_FDCWD, uuid, *path); !s) {
+      oslayer::log_error(std::move(s).error().context("gc of pod " + uuid));
+      return 254;
+    }
+  }
+  if (auto s = oslayer::remove_pinned_netns(*path); !s) {
+    oslayer::log_error(std::move(s).error().context("gc of pod " + uuid));
+    return 254;
+  }
+  (void)::unlink("netns");
+  return 0;
+}
+
+}  // namespace
 
 int gc_pod(const std::vector<std::string>& args) {
   oslayer::log_init("stage1", false);
@@ -34,9 +64,10 @@ int gc_pod(const std::vector<std::string>& args) {
     oslayer::log_error(oslayer::Error::msg("gc: expected the pod UUID"));
     return 254;
   }
+  int net_code = leave_networks(uuid);
   auto text = oslayer::read_file("cgroups", 1 << 16);
   if (!text) {
-    if (text.error().code() == ENOENT) return 0;
+    if (text.error().code() == ENOENT) return net_code;
     oslayer::log_error(std::move(text).error().context("gc of pod " + uuid));
     return 254;
   }
@@ -64,7 +95,7 @@ int gc_pod(const std::vector<std::string>& args) {
     }
   }
   if (code == 0) (void)::unlink("cgroups");
-  return code;
+  return code != 0 ? code : net_code;
 }
 
 }  // namespace stage1

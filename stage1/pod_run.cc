@@ -22,9 +22,12 @@
 #include "oslayer/log.h"
 #include "oslayer/loopback.h"
 #include "oslayer/namespaces.h"
+#include "oslayer/netns.h"
 #include "oslayer/sd_notify.h"
 #include "stage1/entrypoints.h"
+#include "stage1/etc_files.h"
 #include "stage1/pod_config.h"
+#include "stage1/pod_network.h"
 #include "stage1/supervisor.h"
 
 namespace stage1 {
@@ -50,6 +53,18 @@ Result<int> take_lock_fd() {
     return Error::sys(errno, "RKT_LOCK_FD " + std::string(v));
   }
   return static_cast<int>(fd);
+}
+
+// RKT_HOST_MNTNS_FD: stage0's mount namespace, where it pinned the pod's network namespace. We
+// run in a private one, so only from there can the pin be removed when the pod ends.
+Fd take_host_mount_ns() {
+  const char* v = std::getenv("RKT_HOST_MNTNS_FD");
+  if (v == nullptr || *v == '\0') return Fd();
+  char* end = nullptr;
+  long fd = std::strtol(v, &end, 10);
+  if (*end != '\0' || fd < 3 || fd > 65535) return Fd();
+  if (::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC) < 0) return Fd();
+  return Fd(static_cast<int>(fd));
 }
 
 Status write_cgroup_files(const oslayer::CgroupSet& pod) {
@@ -95,7 +110,20 @@ class PodRun {
   void clean_up();
 
  private:
+  void remove_cgroups();
+  // CNI networks: everything but --net=host and --net=none.
+  bool private_networks() const {
+    return config_.flags.net != "host" && config_.flags.net != "none";
+  }
+  Status join_networks();
+  void leave_networks();
+
   PodConfig config_;
+  Fd pod_dir_;
+  Fd host_mount_ns_;
+  std::string netns_path_;
+  Fd netns_;
+  bool networks_joined_ = false;
   oslayer::CgroupSet pod_cgroup_;
   bool cgroup_made_ = false;
   oslayer::Child pid1_;
@@ -110,7 +138,54 @@ const std::vector<std::string_view> kPodDevices = {
     "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
 };
 
+Status PodRun::join_networks() {
+  auto path = read_netns_path(pod_dir_.get(), config_.flags.uuid);
+  if (!path) return std::move(path).error();
+  netns_path_ = *path;
+  auto ns = oslayer::open_path(netns_path_, O_RDONLY);
+  if (!ns) return std::move(ns).error().context("opening the pod's network namespace");
+  netns_ = std::move(*ns);
+  auto infos = join_pod_networks(pod_dir_.get(), config_.flags.uuid, netns_path_);
+  if (!infos) return std::move(infos).error();
+  networks_joined_ = true;
+  // rkt's precedence: any --dns* flag wins over what the networks say.
+  if (resolv_source(config_.runtime.dns) == ResolvSource::kImage) {
+    if (auto dns = dns_from_networks(*infos)) config_.runtime.dns = std::move(dns);
+  }
+  return oslayer::ok();
+}
+
+void PodRun::leave_networks() {
+  if (networks_joined_) {
+    if (auto s = leave_pod_networks(pod_dir_.get(), config_.flags.uuid, netns_path_); !s) {
+      oslayer::log_warning("leaving the pod's networks (rkt gc tries again): " + s.error().text());
+      return;
+    }
+    networks_joined_ = false;
+  }
+  netns_.reset();
+  if (netns_path_.empty() || !host_mount_ns_.valid()) return;
+  // The last thing /init does: it leaves our mount namespace (and the current directory).
+  if (auto s = oslayer::join_namespace(host_mount_ns_.get(), CLONE_NEWNS); !s) {
+    oslayer::log_warning("the pod's network namespace stays pinned (rkt gc removes it): " +
+                         s.error().text());
+    return;
+  }
+  if (auto s = oslayer::remove_pinned_netns(netns_path_); !s) {
+    oslayer::log_warning(s.error().text() + " (rkt gc tries again)");
+    return;
+  }
+  (void)::unlinkat(pod_dir_.get(), "netns", 0);
+}
+
 Status PodRun::start() {
+  auto dir = oslayer::open_path(".", O_RDONLY | O_DIRECTORY);
+  if (!dir) return std::move(dir).error();
+  pod_dir_ = std::move(*dir);
+  host_mount_ns_ = take_host_mount_ns();
+  if (private_networks()) {
+    if (auto s = join_networks(); !s) return s;
+  }
   auto layout = oslayer::detect_cgroups();
   if (!layout) return std::move(layout).error();
   auto pod = oslayer::CgroupSet::create_below(*layout, "rkt-" + config_.flags.uuid);
@@ -160,6 +235,9 @@ Status PodRun::start() {
     go_write.reset();
     ready_.reset();
     signals_.reset();
+    // Host handles: a pod's process that got hold of these could leave the pod through them.
+    pod_dir_.reset();
+    host_mount_ns_.reset();
     char b = 0;
     ssize_t n;
     while ((n = ::read(go_read.get(), &b, 1)) < 0 && errno == EINTR) {
@@ -168,7 +246,14 @@ Status PodRun::start() {
     go_read.reset();
     wipe_environment();
     hide_command_line();
-    if (own_net) {
+    if (netns_.valid()) {
+      if (auto s = oslayer::join_namespace(netns_.get(), CLONE_NEWNET); !s) {
+        oslayer::log_error(std::move(s).error().context("entering the pod's network namespace"));
+        return 254;
+      }
+      netns_.reset();
+    }
+    if (own_net || private_networks()) {
       if (auto s = oslayer::bring_up_loopback(); !s) {
         oslayer::log_error(std::move(s).error().context("setting up the pod's network"));
         return 254;
@@ -228,6 +313,11 @@ int PodRun::wait() {
 
 void PodRun::clean_up() {
   pid1_.kill_and_reap();
+  remove_cgroups();
+  if (private_networks()) leave_networks();
+}
+
+void PodRun::remove_cgroups() {
   if (!cgroup_made_) return;
   // The PID namespace is gone with its PID 1, so nothing should be left; a straggler (a process
   // that escaped into the pod's cgroup from outside) is killed.
