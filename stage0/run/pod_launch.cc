@@ -4,7 +4,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 
 #include "appc-spec/image_manifest.h"
 #include "oslayer/cgroup.h"
@@ -12,11 +15,14 @@
 #include "oslayer/log.h"
 #include "stage0/build_info.h"
 #include "stage0/command_line.h"
+#include "stage0/duration.h"
 #include "stage0/image_fetch.h"
 #include "stage0/pods/pod_dir.h"
+#include "stage0/pods/pod_info.h"
 #include "stage0/pods/prepare_lock.h"
 #include "stage0/pods/require_root.h"
 #include "stage0/run/isolator_flags.h"
+#include "stage0/run/network_plan.h"
 #include "stage0/run/pod_files.h"
 #include "stage0/run/pod_manifest_builder.h"
 #include "stage0/run/pod_start.h"
@@ -41,12 +47,60 @@ int usage(const oslayer::Error& e, const Command& command) {
   return kExitUsage;
 }
 
-// --net: only the host's network until the networking work lands (stage1 has no other yet).
-Status check_net(const FlagValues& flags) {
-  const std::string& net = flags.get_string("net");
-  if (net == "host" || net == "none") return oslayer::ok();
-  return Error::msg("--net=" + net +
-                    ": only host and none are supported so far (CNI networks are not yet)");
+// --net, checked before any pod exists: a bad value, an unknown network, a broken config, a
+// missing plugin or a --port that cannot be forwarded must leave nothing behind (and must not
+// use up a prepared pod).
+struct NetSetup {
+  std::string mode;  // what stage1's --net gets
+  NetFlag flag;
+  std::vector<NetworkConfig> available;
+  std::chrono::milliseconds timeout{0};
+  std::string plan;  // net-config.json; empty for host and none
+};
+
+// RKT_NET_PLUGIN_TIMEOUT (a Go duration): how long one plugin may run before it is killed.
+Result<std::chrono::milliseconds> plugin_timeout() {
+  const char* v = std::getenv("RKT_NET_PLUGIN_TIMEOUT");
+  if (v == nullptr || *v == '\0') return std::chrono::milliseconds(60000);
+  auto d = parse_go_duration(v);
+  if (!d || d->count() <= 0) {
+    return Error::msg("RKT_NET_PLUGIN_TIMEOUT=" + std::string(v) + ": not a positive duration");
+  }
+  return std::max(std::chrono::milliseconds(1),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(*d));
+}
+
+Result<NetSetup> load_net_setup(const GlobalConfig& global, const FlagValues& flags) {
+  NetSetup n;
+  n.mode = flags.get_string("net");
+  auto flag = parse_net_flag(n.mode);
+  if (!flag) return std::move(flag).error();
+  n.flag = std::move(*flag);
+  if (n.flag.mode != NetFlag::Mode::kNetworks) return n;
+  auto timeout = plugin_timeout();
+  if (!timeout) return std::move(timeout).error();
+  n.timeout = *timeout;
+  auto available = load_networks(global.local_config);
+  if (!available) return std::move(available).error();
+  n.available = std::move(*available);
+  return n;
+}
+
+// The plan, once the pod manifest (its exposed ports) is known.
+Status plan_pod_networks(const GlobalConfig& global, const appc::PodManifest& pm, NetSetup& n) {
+  auto ports = port_forwards(pm);
+  if (!ports) return std::move(ports).error();
+  if (n.flag.mode != NetFlag::Mode::kNetworks) {
+    if (!ports->empty()) {
+      return Error::msg("--port needs a private network: it cannot be used with --net=" + n.mode);
+    }
+    return oslayer::ok();
+  }
+  auto plan =
+      plan_networks(n.flag, n.available, plugin_dirs(global.local_config), n.timeout, *ports);
+  if (!plan) return std::move(plan).error();
+  n.plan = std::move(*plan);
+  return oslayer::ok();
 }
 
 std::string host_arch() {
@@ -97,7 +151,6 @@ StartOptions start_options(const GlobalConfig& global, const FlagValues& flags,
   o.debug = global.debug;
   o.interactive = flags.get_bool("interactive");
   o.hostname = flags.get_string("hostname");
-  o.net = flags.get_string("net");
   o.local_config = global.local_config;
   o.disable_capabilities = global.insecure.has(InsecureOptions::kCapabilities);
   o.disable_paths = global.insecure.has(InsecureOptions::kPaths);
@@ -117,13 +170,17 @@ void warn_insecure_overrides(const GlobalConfig& global, const appc::PodManifest
 // The start flags that need checking, checked before any pod exists: a bad value must leave
 // nothing behind (and must not use up a prepared pod).
 struct EtcFlags {
+  NetSetup net;
   bool hosts_from_host = false;
   std::vector<HostsEntry> hosts_entries;
   PodDns dns;
 };
 
-Result<EtcFlags> parse_etc_flags(const FlagValues& flags) {
+Result<EtcFlags> parse_etc_flags(const GlobalConfig& global, const FlagValues& flags) {
   EtcFlags e;
+  auto net = load_net_setup(global, flags);
+  if (!net) return std::move(net).error();
+  e.net = std::move(*net);
   auto from_host = hosts_entry_is_host(flags.get_all("hosts-entry"));
   if (!from_host) return std::move(from_host).error();
   e.hosts_from_host = *from_host;
@@ -143,6 +200,8 @@ Result<EtcFlags> parse_etc_flags(const FlagValues& flags) {
 Status start(const GlobalConfig& global, const FlagValues& flags, EtcFlags etc,
              pods::HeldPod& pod) {
   StartOptions o = start_options(global, flags, pod);
+  o.net = std::move(etc.net.mode);
+  o.net_plan = std::move(etc.net.plan);
   o.hosts_from_host = etc.hosts_from_host;
   o.hosts_entries = std::move(etc.hosts_entries);
   o.dns = std::move(etc.dns);
@@ -249,13 +308,17 @@ void add_prepare_flags(FlagSet& f) {
   f.add_string("pod-manifest", "",
                "a complete appc pod manifest to use instead of images and per-app flags");
   f.add_string("uuid-file-save", "", "write the pod's UUID to this file before preparing it");
+  f.add_string("port", "",
+               "NAME:[HOSTIP:]HOSTPORT: forward a host port to the app port NAME (repeatable; "
+               "needs a private network)");
   add_app_flags(f);
 }
 
 void add_start_flags(FlagSet& f) {
-  f.add_optional_value("net", "host", "default",
-                       "the pod's network: \"host\" (the default for now) or \"none\" "
-                       "(loopback only)");
+  f.add_optional_value("net", "default", "default",
+                       "the pod's networks: \"default\" (a private network with a route out), "
+                       "\"default-restricted\", CNI networks from net.d (NAME[:K=V;K=V],...), "
+                       "\"all\", \"host\" (the host's network) or \"none\" (loopback only)");
   f.add_bool("interactive", false, "run the pod interactively (one app only)");
   f.add_string("hostname", "", "the pod's hostname (default: rkt-<uuid>)");
   f.add_string("hosts-entry", "",
@@ -285,8 +348,7 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
   if (auto st = pods::require_root(); !st) return std::move(st).error();
   EtcFlags etc;
   if (then == Then::kStart) {
-    if (auto st = check_net(flags); !st) return std::move(st).error();
-    auto parsed = parse_etc_flags(flags);
+    auto parsed = parse_etc_flags(*global, flags);
     if (!parsed) return std::move(parsed).error();
     etc = std::move(*parsed);
     warm_up_cgroup_moves();
@@ -299,10 +361,10 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
       (!apps->empty() || flags.is_set("volume") || flags.is_set("mount") ||
        flags.is_set("set-env") || flags.is_set("set-env-file") || flags.get_bool("inherit-env") ||
        flags.is_set("annotation") || flags.is_set("user-annotation") ||
-       flags.is_set("user-label"))) {
+       flags.is_set("user-label") || flags.is_set("port"))) {
     return Error::msg(
         "--pod-manifest conflicts with images, --volume, --mount, --set-env, --set-env-file, "
-        "--inherit-env and the annotation and label flags");
+        "--inherit-env, --port and the annotation and label flags");
   }
   if (apps->empty() && manifest_path.empty()) {
     return Error::msg("must provide at least one image or specify the pod manifest");
@@ -337,6 +399,7 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
                  .annotations = flags.get_all("annotation"),
                  .user_annotations = flags.get_all("user-annotation"),
                  .user_labels = flags.get_all("user-label"),
+                 .ports = flags.get_all("port"),
                  .env = std::move(*env),
                  .apps = std::move(*resolved)};
     auto built = build_pod_manifest(spec);
@@ -345,6 +408,9 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
     for (size_t i = 0; i < trees.size(); ++i) trees[i].name = pm->apps[i].name.str();
   }
   if (auto st = check_host_volumes(pm->volumes); !st) return std::move(st).error();
+  if (then == Then::kStart) {
+    if (auto st = plan_pod_networks(*global, *pm, etc.net); !st) return std::move(st).error();
+  }
   for (const auto& line : unenforced_isolators(*pm)) oslayer::log_warning(line);
   if (then == Then::kStart) warn_insecure_overrides(*global, *pm);
 
@@ -378,18 +444,19 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
 
 Result<int> start_prepared_pod(const Invocation& inv) {
   if (auto st = pods::require_root(); !st) return std::move(st).error();
-  if (auto st = check_net(inv.flags); !st) return std::move(st).error();
-  auto etc = parse_etc_flags(inv.flags);
+  auto etc = parse_etc_flags(inv.global, inv.flags);
   if (!etc) return std::move(etc).error();
   auto ref = pods::find_pod(inv.global.dir, inv.args[0]);
   if (!ref) return std::move(ref).error();
-  auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
-  if (!pod) return std::move(pod).error();
-  warm_up_cgroup_moves();
-  auto raw = read_pod_file(pod->dir().get(), "pod");
+  // Read before the pod is taken: a --net or --port that cannot be honoured leaves it prepared.
+  auto raw = pods::read_pod_manifest_bytes(*ref);
   if (!raw) return std::move(raw).error();
   auto pm = appc::decode_pod_manifest(*raw);
   if (!pm) return std::move(pm).error().context("reading the pod manifest");
+  if (auto st = plan_pod_networks(inv.global, *pm, etc->net); !st) return std::move(st).error();
+  auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
+  if (!pod) return std::move(pod).error();
+  warm_up_cgroup_moves();
   if (inv.flags.get_bool("interactive") && pm->apps.size() > 1) {
     return Error::msg("--interactive only supports one app");
   }

@@ -1,5 +1,7 @@
 #include "stage0/run/pod_manifest_builder.h"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <set>
 
@@ -201,6 +203,32 @@ Status check_platform(const appc::ImageManifest& m, std::string_view os, std::st
   return oslayer::ok();
 }
 
+Result<appc::ExposedPort> parse_port_flag(const std::string& flag) {
+  const std::string what = "--port \"" + flag + "\"";
+  const size_t first = flag.find(':');
+  const size_t last = flag.rfind(':');
+  if (first == std::string::npos) return Error::msg(what + ": expected NAME:[HOSTIP:]HOSTPORT");
+  auto name = appc::AcName::parse(flag.substr(0, first));
+  if (!name) return std::move(name).error().context(what);
+  appc::ExposedPort p{.name = *name};
+  if (last != first) {
+    p.host_ip = flag.substr(first + 1, last - first - 1);
+    in_addr a{};
+    if (::inet_pton(AF_INET, p.host_ip.c_str(), &a) != 1) {
+      return Error::msg(what + ": \"" + p.host_ip + "\" is not an IPv4 address");
+    }
+  }
+  const std::string port = flag.substr(last + 1);
+  unsigned long n = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+  if (port.empty() || ec != std::errc() || ptr != port.data() + port.size() || n == 0 ||
+      n > 65535) {
+    return Error::msg(what + ": \"" + port + "\" is not a port number (1-65535)");
+  }
+  p.host_port = static_cast<uint16_t>(n);
+  return p;
+}
+
 Result<appc::PodManifest> build_pod_manifest(const PodSpec& spec) {
   auto version = appc::SemVer::parse(spec.ac_version);
   if (!version) return std::move(version).error().context("acVersion");
@@ -255,6 +283,23 @@ Result<appc::PodManifest> build_pod_manifest(const PodSpec& spec) {
       return std::move(st).error().context("app " + rt.name.str());
     }
     pm.apps.push_back(std::move(rt));
+  }
+
+  for (const std::string& f : spec.ports) {
+    auto p = parse_port_flag(f);
+    if (!p) return std::move(p).error();
+    bool found = false;
+    for (const auto& ra : pm.apps) {
+      for (const auto& ap : ra.app->ports) found = found || ap.name == p->name;
+    }
+    if (!found) {
+      return Error::msg("--port \"" + f + "\": no app's image has a port named " + p->name.str());
+    }
+    for (const auto& other : pm.ports) {
+      if (other.name == p->name)
+        return Error::msg("--port: port " + p->name.str() + " given twice");
+    }
+    pm.ports.push_back(std::move(*p));
   }
 
   if (auto st = add_annotations(pm.annotations, spec.annotations); !st) {

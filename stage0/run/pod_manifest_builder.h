@@ -29,9 +29,13 @@ struct PodSpec {
   std::vector<std::string> annotations;  // --annotation NAME=VALUE before the first image
   std::vector<std::string> user_annotations;
   std::vector<std::string> user_labels;
+  std::vector<std::string> ports;  // --port NAME:[HOSTIP:]HOSTPORT
   PodEnv env;
   std::vector<ResolvedApp> apps;
 };
+
+// --port NAME:[HOSTIP:]HOSTPORT: a host port for the app port named NAME.
+oslayer::Result<appc::ExposedPort> parse_port_flag(const std::string& flag);
 
 // The app name rkt derives from an image name: the last path element, sanitised to an AC Name.
 oslayer::Result<appc::AcName> default_app_name(const appc::AcIdentifier& image_name);

@@ -1,6 +1,7 @@
 #include "stage0/run/pod_start.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "appc-spec/pod_manifest.h"
 #include "oslayer/atomic_file.h"
 #include "oslayer/beneath.h"
+#include "oslayer/netns.h"
 #include "oslayer/overlay.h"
 #include "stage0/run/pod_files.h"
 
@@ -54,6 +56,38 @@ Status check_same_dir(int a, int b, const std::string& path) {
   if (::fstat(a, &sa) < 0 || ::fstat(b, &sb) < 0) return Error::sys(errno, "stat " + path);
   if (sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino) {
     return Error::msg(path + " was replaced while the pod was being started");
+  }
+  return oslayer::ok();
+}
+
+// CNI networks: stage1 joins them (net-config.json) in a network namespace made and pinned
+// here, in the caller's mount namespace: it must outlive the pod's processes, so that the
+// plugins' DEL (at the pod's end, or in rkt gc) still finds what ADD made, and be visible to
+// rkt gc, which the private mount namespace entered below is not. The `netns` file is written
+// first: a pin is never made that gc would not know of.
+Status prepare_networks(const StartOptions& o) {
+  constexpr auto kVolatile = oslayer::Durability::kVolatile;
+  if (auto st =
+          oslayer::write_file_atomic(o.pod_dir, "net-config.json", o.net_plan, 0644, kVolatile);
+      !st) {
+    return st;
+  }
+  const std::string pin = "/run/netns/rkt-" + o.uuid;
+  if (auto st = oslayer::write_file_atomic(o.pod_dir, "netns", pin + "\n", 0644, kVolatile); !st) {
+    return st;
+  }
+  if (oslayer::is_pinned_netns(pin)) return oslayer::ok();  // a run-prepared that failed before
+  return oslayer::create_pinned_netns(pin).context("making the pod's network namespace");
+}
+
+// stage1 ends in our private mount namespace and removes the pin from this one, the caller's,
+// through this fd (RKT_HOST_MNTNS_FD).
+Status pass_mount_namespace() {
+  auto fd = oslayer::open_path("/proc/self/ns/mnt", O_RDONLY);
+  if (!fd) return std::move(fd).error();
+  if (::fcntl(fd->get(), F_SETFD, 0) < 0) return Error::sys(errno, "passing the mount namespace");
+  if (::setenv("RKT_HOST_MNTNS_FD", std::to_string(fd->release()).c_str(), 1) < 0) {
+    return Error::sys(errno, "setting RKT_HOST_MNTNS_FD");
   }
   return oslayer::ok();
 }
@@ -226,6 +260,11 @@ Status start_pod(const StartOptions& o) {
                                            0640, oslayer::Durability::kVolatile);
       !st) {
     return st;
+  }
+
+  if (!o.net_plan.empty()) {
+    if (auto st = prepare_networks(o); !st) return st;
+    if (auto st = pass_mount_namespace(); !st) return st;
   }
 
   // Every mount from here on lives in this private namespace only: when stage1 (which the exec

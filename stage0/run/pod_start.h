@@ -36,7 +36,8 @@ struct StartOptions {
   bool interactive = false;
   std::string hostname;  // empty: stage1's default (rkt-<uuid>)
   std::vector<HostsEntry> hosts_entries;
-  std::string net = "host";      // --net: host or none
+  std::string net = "default";   // --net, as given (stage1's --net)
+  std::string net_plan;          // net-config.json for CNI networks; empty for host and none
   bool hosts_from_host = false;  // --hosts-entry=host: the host's /etc/hosts, read-only
   PodDns dns;
   std::string local_config;  // --local-config, passed on

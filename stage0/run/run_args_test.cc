@@ -17,7 +17,7 @@ FlagValues pod_values() {
   f.add_bool("debug", false, "global");
   f.add_string("volume", "", "pod");
   f.add_bool("interactive", false, "pod");
-  f.add_optional_value("net", "host", "default", "pod");
+  f.add_optional_value("net", "default", "default", "pod");
   add_app_flags(f);
   return FlagValues(f);
 }
