@@ -54,6 +54,16 @@ nlohmann::ordered_json mounts_json(const appc::PodManifest& pm, const appc::Runt
   return arr;
 }
 
+// rkt's NETWORKS column and networks= value: "default:ip4=172.16.28.2, other:ip4=...".
+std::string networks_text(const std::vector<NetworkInfo>& nets) {
+  std::string out;
+  for (const auto& n : nets) {
+    if (!out.empty()) out += ", ";
+    out += n.net_name + ":" + (n.ip.find(':') == std::string::npos ? "ip4=" : "ip6=") + n.ip;
+  }
+  return out;
+}
+
 std::string dump(const nlohmann::ordered_json& j, bool pretty) {
   return (pretty ? j.dump(1, '\t') : j.dump()) + "\n";
 }
@@ -64,7 +74,20 @@ nlohmann::ordered_json pod_json(const PodInfo& pod) {
   nlohmann::ordered_json j;
   j["name"] = pod.ref.uuid;
   j["state"] = state_name(pod.ref.state);
-  // "networks": only private networks have entries, and Rocket's pods use the host's for now.
+  // rkt's api/v1 NetInfo; left out when empty (host and none networks), as rkt did.
+  if (!pod.networks.empty()) {
+    nlohmann::ordered_json nets = nlohmann::ordered_json::array();
+    for (const auto& n : pod.networks) {
+      nets.push_back({{"netName", n.net_name},
+                      {"netConf", n.conf_path},
+                      {"pluginPath", n.plugin_path},
+                      {"ifName", n.if_name},
+                      {"ip", n.ip},
+                      {"args", n.args},
+                      {"mask", n.mask}});
+    }
+    j["networks"] = std::move(nets);
+  }
   if (pod.manifest) {
     nlohmann::ordered_json names = nlohmann::ordered_json::array();
     nlohmann::ordered_json apps = nlohmann::ordered_json::array();
@@ -138,7 +161,7 @@ std::vector<std::vector<std::string>> list_rows(const std::vector<PodInfo>& pods
     std::string state(state_name(pod.ref.state));
     std::string created = pod.created_ns != 0 ? time(pod.created_ns) : "";
     std::string started = pod.started_ns != 0 ? time(pod.started_ns) : "";
-    std::string nets;
+    std::string nets = networks_text(pod.networks);
     auto add = [&](const std::string& app, const std::string& image, const std::string& id) {
       std::vector<std::string> row = {uuid, app, image};
       if (full) row.push_back(id);
@@ -164,7 +187,9 @@ std::string status_text(const PodInfo& pod, const TimeFormatter& time) {
   std::string out = "state=" + std::string(state_name(s)) + "\n";
   if (pod.created_ns != 0) out += "created=" + time(pod.created_ns) + "\n";
   if (pod.started_ns != 0) out += "started=" + time(pod.started_ns) + "\n";
-  if (s == PodState::kRunning) out += "networks=\n";
+  if (s == PodState::kRunning || s == PodState::kExited) {
+    out += "networks=" + networks_text(pod.networks) + "\n";
+  }
   if (!ran(s) && s != PodState::kDeleting) return out;
   if (pod.pid) out += "pid=" + std::to_string(*pod.pid) + "\n";
   bool exited = s == PodState::kExited || s == PodState::kExitedGarbage;

@@ -124,7 +124,7 @@ TEST(ListRows, WhichStatesAreListed) {
 
 TEST(StatusText, ExitedPod) {
   EXPECT_EQ(status_text(exited_pod(), fake_time),
-            "state=exited\ncreated=T1000\nstarted=T2000\npid=4242\nexited=true\n"
+            "state=exited\ncreated=T1000\nstarted=T2000\nnetworks=\npid=4242\nexited=true\n"
             "app-web=0\napp-db=137\n");
 }
 
@@ -150,6 +150,36 @@ TEST(StatusText, RunningPodHasNoExitCodes) {
   p.ref.state = PodState::kRunning;
   EXPECT_EQ(status_text(p, fake_time),
             "state=running\ncreated=T1000\nstarted=T2000\nnetworks=\npid=4242\nexited=false\n");
+}
+
+TEST(Networks, ListStatusAndJsonAsRkt) {
+  PodInfo p = exited_pod();
+  p.ref.state = PodState::kRunning;
+  p.networks = {{"default", "", "/usr/lib/cni/ptp", "eth0", "172.16.28.5", "", "255.255.255.0"},
+                {"lan", "/etc/rkt/net.d/10-lan.conf", "/usr/lib/cni/bridge", "eth1", "10.9.0.2",
+                 "IP=10.9.0.2", "255.255.0.0"}};
+  EXPECT_NE(status_text(p, fake_time).find("networks=default:ip4=172.16.28.5, lan:ip4=10.9.0.2\n"),
+            std::string::npos);
+  auto rows = list_rows({p}, false, true, fake_time);
+  EXPECT_EQ(rows[0].back(), "default:ip4=172.16.28.5, lan:ip4=10.9.0.2");
+  EXPECT_EQ(rows[1].back(), "");  // the pod's columns only on its first row
+  auto j = pod_json(p);
+  ASSERT_EQ(j["networks"].size(), 2u);
+  EXPECT_EQ(j["networks"][1]["netName"], "lan");
+  EXPECT_EQ(j["networks"][1]["netConf"], "/etc/rkt/net.d/10-lan.conf");
+  EXPECT_EQ(j["networks"][1]["ifName"], "eth1");
+  EXPECT_EQ(j["networks"][1]["mask"], "255.255.0.0");
+  EXPECT_EQ(j["networks"][1]["args"], "IP=10.9.0.2");
+  EXPECT_FALSE(pod_json(exited_pod()).contains("networks"));
+}
+
+TEST(Networks, ParsedFromNetInfoJson) {
+  auto n = parse_net_info(
+      R"([{"netName":"default","netConf":"","pluginPath":"/p","ifName":"eth0","ip":"1.2.3.4",)"
+      R"("args":"","mask":"255.0.0.0","result":{}}, 7])");
+  ASSERT_EQ(n.size(), 1u);
+  EXPECT_EQ(n[0].ip, "1.2.3.4");
+  EXPECT_TRUE(parse_net_info("not json").empty());
 }
 
 TEST(StatusText, PreparedPodStopsAfterTimes) {

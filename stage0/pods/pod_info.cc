@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "appc-spec/image_manifest.h"
 #include "oslayer/beneath.h"
@@ -138,6 +139,22 @@ std::optional<int> parse_int_file(const std::string& text) {
   return v;
 }
 
+std::vector<NetworkInfo> parse_net_info(const std::string& json) {
+  std::vector<NetworkInfo> out;
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (!j.is_array()) return out;
+  auto str = [](const nlohmann::json& o, const char* k) {
+    auto it = o.find(k);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  for (const auto& e : j) {
+    if (!e.is_object()) continue;
+    out.push_back(NetworkInfo{str(e, "netName"), str(e, "netConf"), str(e, "pluginPath"),
+                              str(e, "ifName"), str(e, "ip"), str(e, "args"), str(e, "mask")});
+  }
+  return out;
+}
+
 oslayer::Result<std::string> read_pod_manifest_bytes(const PodRef& ref) {
   auto pod = open_pod(ref);
   if (!pod) return std::move(pod).error();
@@ -171,6 +188,11 @@ oslayer::Result<PodInfo> read_pod_info(const PodRef& ref) {
   if (ran(ref.state)) {
     info.started_ns = mtime_ns(fd, "pid");
     if (auto text = read_small(fd, "pid")) info.pid = parse_int_file(*text);
+    if (auto nf = oslayer::open_at(fd, "net-info.json", O_RDONLY | O_NOFOLLOW); nf) {
+      if (auto text = oslayer::read_all(nf->get(), 1 << 22); text) {
+        info.networks = parse_net_info(*text);
+      }
+    }
   }
   if (ref.state == PodState::kExitedGarbage || ref.state == PodState::kGarbage ||
       ref.state == PodState::kExitedDeleting || ref.state == PodState::kDeleting) {

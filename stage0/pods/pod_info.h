@@ -25,6 +25,11 @@ struct AppInfo {
   bool oom_killed = false;       // rkt/oom-killed/<app>: the OOM killer killed its processes
 };
 
+// A network the pod joined (net-info.json, which stage1 writes; rkt's NetInfo).
+struct NetworkInfo {
+  std::string net_name, conf_path, plugin_path, if_name, ip, args, mask;
+};
+
 struct PodInfo {
   PodRef ref;
   // Unset while preparing, after an aborted prepare, or when the file cannot be read (then
@@ -36,6 +41,7 @@ struct PodInfo {
   int64_t gc_marked_ns = 0;   // ctime of the dir in exited-garbage/ or garbage/; 0: not marked
   std::optional<int> pid;     // the pid file
   bool ready = false;         // rkt/supervisor-status -> "ready"
+  std::vector<NetworkInfo> networks;
   std::vector<std::string> errors;  // what could not be read, for list's error block
 };
 
@@ -53,6 +59,9 @@ bool finished(PodState s);
 std::optional<int> read_pid(const PodRef& ref);
 // Readiness alone (status --wait-ready polls it).
 bool read_ready(const PodRef& ref);
+
+// net-info.json; entries that are not objects are skipped.
+std::vector<NetworkInfo> parse_net_info(const std::string& json);
 
 // A small decimal file ("pid", an exit status): digits with optional surrounding whitespace.
 std::optional<int> parse_int_file(const std::string& text);
