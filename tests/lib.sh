@@ -31,6 +31,9 @@ matches() { if [[ $2 =~ $3 ]]; then ok; else bad "$1: \"$2\" does not match /$3/
 # pod_cgroups UUID: the pod's cgroup directories in every hierarchy (rkt-<uuid>, below whatever
 # cgroup the stage1 ran in).
 pod_cgroups() { find /sys/fs/cgroup -type d -name "rkt-$1" 2>/dev/null; }
+# host_mounts: the host's mount points, sorted, without pods' network namespace pins
+# (/run/netns/rkt-<uuid>), which the suites running alongside make and remove.
+host_mounts() { cut -d' ' -f5 /proc/self/mountinfo | grep -v '^/run/netns/rkt-' | sort; }
 # finish NAME: the summary line; fails the script if any check failed.
 finish() {
   echo "$1: $pass passed, $fail failed"

@@ -34,7 +34,7 @@ if [ "$(id -u)" != 0 ]; then echo "load_test.sh needs root"; exit 1; fi
 rkt trust --prefix rocket.example/busybox --skip-fingerprint-review "$DEMO/demo-pubkey.asc" >/dev/null
 rkt fetch "$DEMO/busybox.aci" >/dev/null 2>&1 || { echo "FAIL: fetch"; exit 1; }
 IMG=rocket.example/busybox:1.35.0
-mounts_before=$(cut -d' ' -f5 /proc/self/mountinfo | sort)
+mounts_before=$(host_mounts)
 
 # A long pod that holds the image while image gc runs with no grace at all.
 rkt run --uuid-file-save="$T/uuid.holder" "$IMG" --exec /bin/sleep -- 30 >/dev/null 2>&1 </dev/null &
@@ -121,7 +121,7 @@ for u in $(all_uuids | sort -u); do
   [ -n "$(pod_cgroups "$u")" ] && leaked=$((leaked + 1))
 done
 equals "no pod cgroup left" "$leaked" 0
-equals "no mount left" "$(cut -d' ' -f5 /proc/self/mountinfo | sort)" "$mounts_before"
+equals "no mount left" "$(host_mounts)" "$mounts_before"
 left=$(pgrep -fc -- "$D/pods/run/" || true)
 equals "no stage1 process left" "$left" 0
 rkt image list >/dev/null 2>&1 && ok || bad "image list fails after the load"

@@ -120,7 +120,7 @@ BB=$T/busybox.aci
 PR=$T/probe.aci
 rkt trust --prefix rocket.example/busybox --skip-fingerprint-review "$DEMO/demo-pubkey.asc" >/dev/null
 rkt trust --prefix example.com/probe --skip-fingerprint-review "$DEMO/demo-pubkey.asc" >/dev/null
-mounts_before=$(cut -d' ' -f5 /proc/self/mountinfo | sort)
+mounts_before=$(host_mounts)
 
 # --- 1. a long pod: ready, running, listed, stopped gracefully, status --wait returns.
 start sleeper "$PR" --exec /probe -- sleep 30
@@ -349,7 +349,7 @@ stray=$(for p in /proc/[0-9]*; do
   case "$(readlink "$p/cwd" 2>/dev/null)" in "$T"/*) echo "${p#/proc/}" ;; esac
 done)
 equals stray-processes-in-test-dir "$stray" ""
-mounts_after=$(cut -d' ' -f5 /proc/self/mountinfo | sort)
+mounts_after=$(host_mounts)
 new_mounts=$(comm -13 <(echo "$mounts_before") <(echo "$mounts_after"))
 equals host-mounts-under-test-dir "$(echo "$new_mounts" | grep -F "$T" || true)" ""
 [ -z "$new_mounts" ] || echo "  note: new host mounts, not below $T (another test?): $new_mounts"

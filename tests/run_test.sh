@@ -18,7 +18,6 @@ cleanup() {
 }
 trap cleanup EXIT
 pod_dirs() { find "$T/data/pods" -mindepth 2 -maxdepth 2 2>/dev/null | wc -l; }
-host_mounts() { cut -d' ' -f5 /proc/self/mountinfo | sort; }
 no_pod_left() {  # no_pod_left NAME BEFORE
   equals "$1 left a pod dir" "$(pod_dirs)" "$2"
 }
@@ -156,7 +155,7 @@ check bad-volume 254 rkt run --volume=x,kind=nfs "$BB" --exec /bin/true
 contains bad-volume-message "$T/err" "--volume"
 check undefined-volume 254 rkt run "$BB" --mount volume=nope,target=/x --exec /bin/true
 check host-volume-missing 254 rkt run --volume=h,kind=host,source=/nonexistent-src "$BB" --exec /bin/true
-check net-default-refused 254 rkt run --net=default "$BB" --exec /bin/true
+check net-unknown-refused 254 rkt run --net=no-such-net "$BB" --exec /bin/true
 check interactive-two 254 rkt run --interactive "$BB" "$BB" --name=b
 check no-image 254 rkt run
 check pod-manifest-conflict 254 rkt run --pod-manifest="$T/env" "$BB"
