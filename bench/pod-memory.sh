@@ -89,7 +89,7 @@ K0=$(kmem)
 echo "starting $N pods ..." >&2
 T0=$(date +%s.%N)
 for i in $(seq "$N"); do
-  "${RKTG[@]}" run "$IMAGE" </dev/null >"$W/pod$i.log" 2>&1 &
+  "${RKTG[@]}" run --net=host "$IMAGE" </dev/null >"$W/pod$i.log" 2>&1 &
   STARTERS+=($!)
 done
 

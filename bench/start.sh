@@ -214,10 +214,10 @@ if [ -x "$RKT" ] && command -v gcc >/dev/null && command -v readelf >/dev/null; 
 fi
 if [ -n "$RKT_IMAGE" ]; then
   row rkt "rkt run" "mount+pid+uts+ipc ns (host net), overlay, cgroup, caps, seccomp; gc before each run (untimed)" \
-    host "$W/gc.sh" "$RKT --dir=$D --local-config=$C run $RKT_IMAGE"
+    host "$W/gc.sh" "$RKT --dir=$D --local-config=$C run --net=host $RKT_IMAGE"
   sh "$W/gc.sh" >/dev/null 2>&1 || true
   row rkt_acc "rkt run, pods accumulating" "as above, no gc: exited pods pile up in the data dir" \
-    host "" "$RKT --dir=$D --local-config=$C run $RKT_IMAGE"
+    host "" "$RKT --dir=$D --local-config=$C run --net=host $RKT_IMAGE"
   ACC_PODS=$( (find "$D/pods" -mindepth 2 -maxdepth 2 -type d 2>/dev/null || true) | wc -l)
   sh "$W/gc.sh" >/dev/null 2>&1 || true
 else
