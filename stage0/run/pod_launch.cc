@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "appc-spec/image_manifest.h"
+#include "appc-spec/names.h"
 #include "oslayer/cgroup.h"
 #include "oslayer/fd.h"
 #include "oslayer/log.h"
@@ -124,6 +125,10 @@ struct EtcFlags {
 
 Result<EtcFlags> parse_etc_flags(const FlagValues& flags) {
   EtcFlags e;
+  // stage1 checks it too, but only once the pod exists: a bad name must not leave one behind.
+  if (std::string h = flags.get_string("hostname"); !h.empty()) {
+    if (auto st = appc::check_hostname(h); !st) return std::move(st).error().context("--hostname");
+  }
   auto from_host = hosts_entry_is_host(flags.get_all("hosts-entry"));
   if (!from_host) return std::move(from_host).error();
   e.hosts_from_host = *from_host;
