@@ -105,6 +105,9 @@ Status check_timestamp(std::string_view s);
 Status check_http_url(std::string_view s);
 // An IPv4 or IPv6 address in its textual form.
 Status check_ip_address(std::string_view s);
+// RFC 1123 host name: labels of [A-Za-z0-9-] not starting or ending with '-', at most 63 bytes
+// each and 64 in all (what sethostname(2) takes).
+Status check_hostname(std::string_view s);
 
 // The os and arch labels' valid combinations (the reference code's table).
 Status check_os_arch(std::optional<std::string_view> os, std::optional<std::string_view> arch);

@@ -144,6 +144,26 @@ Status check_http_url(std::string_view s) {
   return oslayer::ok();
 }
 
+Status check_hostname(std::string_view s) {
+  auto bad = [&] {
+    return Error::msg("\"" + std::string(s.substr(0, 80)) + "\" is not a host name");
+  };
+  if (s.empty() || s.size() > 64) return bad();
+  size_t label = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.') {
+      if (label == 0 || s[i - 1] == '-') return bad();
+      label = 0;
+      continue;
+    }
+    if (!is_alpha(c) && !is_digit(c) && !(c == '-' && label > 0)) return bad();
+    if (++label > 63) return bad();
+  }
+  if (label == 0 || s.back() == '-') return bad();
+  return oslayer::ok();
+}
+
 Status check_ip_address(std::string_view s) {
   std::string text(s);
   unsigned char buf[16];

@@ -506,5 +506,22 @@ INSTANTIATE_TEST_SUITE_P(
         OsArchCase{"Linux", "amd64", false}, OsArchCase{"", std::nullopt, false}),
     os_arch_name);
 
+class HostnameTest : public testing::TestWithParam<Case> {};
+
+TEST_P(HostnameTest, Check) {
+  const Case& c = GetParam();
+  EXPECT_EQ(check_hostname(c.input).has_value(), c.valid) << "input: \"" << c.input << "\"";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Forms, HostnameTest,
+    testing::Values(Case{"Simple", "web", true}, Case{"Dotted", "a-1.Example.com", true},
+                    Case{"Empty", "", false}, Case{"LeadingDash", "-bad.example", false},
+                    Case{"LabelEndsInDash", "bad-.example", false},
+                    Case{"EmptyLabel", "a..b", false}, Case{"Space", "a b", false},
+                    Case{"Newline", "a\nb", false}, Case{"TrailingDot", "a.", false},
+                    Case{"TooLong", std::string(65, 'a'), false}),
+    case_name<Case>);
+
 }  // namespace
 }  // namespace appc

@@ -32,6 +32,14 @@ TEST(Error, TreeNamesTheErrno) {
   EXPECT_EQ(e.tree(), "loading\n  opening /x\n    errno 2 (ENOENT): No such file or directory");
 }
 
+// A name from a hostile manifest cannot forge a second line, cut the line or reach the terminal.
+TEST(Error, ControlBytesAreEscaped) {
+  using namespace std::string_literals;
+  Error e = Error::msg("name \"A\0B\nrkt: ok\x1b[2J\x7f\"\tx"s).context("app \"a\rb\"");
+  EXPECT_EQ(e.text(), R"(app "a\rb": name "A\x00B\nrkt: ok\x1b[2J\x7f"\tx)");
+  EXPECT_EQ(e.tree(), "app \"a\\rb\"\n  name \"A\\x00B\\nrkt: ok\\x1b[2J\\x7f\"\\tx");
+}
+
 TEST(Error, MessageWithoutErrnoHasNoSuffix) {
   EXPECT_EQ(Error::msg("bad").text(), "bad");
   EXPECT_EQ(Error::msg("bad").code(), 0);

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "appc-spec/image_manifest.h"
+#include "appc-spec/names.h"
 #include "oslayer/cgroup.h"
 #include "oslayer/fd.h"
 #include "oslayer/log.h"
@@ -181,6 +182,10 @@ Result<EtcFlags> parse_etc_flags(const GlobalConfig& global, const FlagValues& f
   auto net = load_net_setup(global, flags);
   if (!net) return std::move(net).error();
   e.net = std::move(*net);
+  // stage1 checks it too, but only once the pod exists: a bad name must not leave one behind.
+  if (std::string h = flags.get_string("hostname"); !h.empty()) {
+    if (auto st = appc::check_hostname(h); !st) return std::move(st).error().context("--hostname");
+  }
   auto from_host = hosts_entry_is_host(flags.get_all("hosts-entry"));
   if (!from_host) return std::move(from_host).error();
   e.hosts_from_host = *from_host;

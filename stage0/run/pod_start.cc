@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "appc-spec/image_manifest.h"
+#include "appc-spec/names.h"
 #include "appc-spec/pod_manifest.h"
 #include "oslayer/atomic_file.h"
 #include "oslayer/beneath.h"
@@ -109,11 +110,16 @@ Result<std::vector<HostsEntry>> parse_hosts_entries(const std::vector<std::strin
       if (eq == std::string::npos || eq == 0 || eq + 1 == part.size()) {
         return Error::msg("--hosts-entry \"" + f + "\": each entry must be IP=HOSTNAME");
       }
+      // Both halves end up as a line of the pod's /etc/hosts: "999.1.1.1" or a name with a
+      // space or newline in it would make a broken or forged line.
       const std::string ip = part.substr(0, eq);
-      if (ip.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos) {
-        return Error::msg("--hosts-entry \"" + f + "\": \"" + ip + "\" is not an IP address");
+      if (auto st = appc::check_ip_address(ip); !st) {
+        return std::move(st).error().context("--hosts-entry \"" + f + "\"");
       }
       const std::string name = part.substr(eq + 1);
+      if (auto st = appc::check_hostname(name); !st) {
+        return std::move(st).error().context("--hosts-entry \"" + f + "\"");
+      }
       auto it =
           std::find_if(out.begin(), out.end(), [&](const HostsEntry& e) { return e.ip == ip; });
       if (it == out.end()) {

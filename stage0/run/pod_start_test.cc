@@ -48,6 +48,9 @@ TEST(HostsEntries, MergedByIp) {
   EXPECT_FALSE(parse_hosts_entries({"nonsense"}));
   EXPECT_FALSE(parse_hosts_entries({"1.2.3.4="}));
   EXPECT_FALSE(parse_hosts_entries({"host"}));
+  EXPECT_FALSE(parse_hosts_entries({"999.1.1.1=a"}));
+  EXPECT_FALSE(parse_hosts_entries({"1.2.3.4=bad name"}));
+  EXPECT_FALSE(parse_hosts_entries({"1.2.3.4=-dash"}));
   EXPECT_FALSE(parse_hosts_entries({"not-an-ip=x"}));
 }
 

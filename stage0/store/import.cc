@@ -55,15 +55,21 @@ oslayer::Result<ImageRecord> Store::commit(PendingImage&& image) {
   if (::fsync(image.fd()) < 0) return fail(oslayer::Error::sys(errno, "fsync"));
   std::string path = blob_path(image.id());
   std::string fanout = path.substr(0, path.rfind('/'));
-  if (::mkdirat(cas_.get(), fanout.c_str(), 0755) < 0 && errno != EEXIST) {
-    return fail(oslayer::Error::sys(errno, "creating " + fanout));
-  }
   // linkat through /proc gives the O_TMPFILE inode its name without CAP_DAC_READ_SEARCH. An
   // existing name is the same image (same SHA-512), left by an earlier or concurrent fetch.
+  // remove() drops an emptied fan-out dir, possibly between our mkdir and link: then again.
   std::string proc = "/proc/self/fd/" + std::to_string(image.fd());
-  if (::linkat(AT_FDCWD, proc.c_str(), cas_.get(), path.c_str(), AT_SYMLINK_FOLLOW) < 0 &&
-      errno != EEXIST) {
-    return fail(oslayer::Error::sys(errno, "linking the blob " + path));
+  for (int attempt = 0;; ++attempt) {
+    if (::mkdirat(cas_.get(), fanout.c_str(), 0755) < 0 && errno != EEXIST) {
+      return fail(oslayer::Error::sys(errno, "creating " + fanout));
+    }
+    if (::linkat(AT_FDCWD, proc.c_str(), cas_.get(), path.c_str(), AT_SYMLINK_FOLLOW) == 0 ||
+        errno == EEXIST) {
+      break;
+    }
+    if (errno != ENOENT || attempt == 3) {
+      return fail(oslayer::Error::sys(errno, "linking the blob " + path));
+    }
   }
   auto dir = oslayer::open_at(cas_.get(), fanout, O_RDONLY | O_DIRECTORY);
   if (!dir) return fail(std::move(dir).error());

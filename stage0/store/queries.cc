@@ -1,5 +1,6 @@
 // Reading the index. Every listing checks that the blob is really there, so a row whose blob
 // vanished (a crash in the middle of a removal, a hand-deleted file) is never shown as usable.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,6 +133,10 @@ oslayer::Status Store::remove(const std::string& id) {
   if (::unlinkat(cas_.get(), blob_path(id).c_str(), 0) < 0 && errno != ENOENT) {
     return oslayer::Error::sys(errno, "removing the blob of " + id);
   }
+  // The fan-out dir goes with its last blob, so that a refused or removed image leaves no
+  // trace; commit() makes it again if a concurrent import loses it.
+  std::string path = blob_path(id);
+  (void)::unlinkat(cas_.get(), path.substr(0, path.rfind('/')).c_str(), AT_REMOVEDIR);
   return oslayer::ok();
 }
 

@@ -151,7 +151,12 @@ oslayer::Result<Tree> render_tree(Store& store, const std::string& image_id,
   if (!lock) return fail(std::move(lock).error());
   // Another process may have rendered it while we waited for the lock.
   if (is_rendered(store.cas_fd(), tree_id)) return tree;
-  if (auto st = render_into_place(store, tree_id, *layers); !st) return fail(std::move(st).error());
+  if (auto st = render_into_place(store, tree_id, *layers); !st) {
+    // A refused image must leave the store as it was, lock file included. Unlinked while still
+    // held, as remove_tree_dir does: a waiter then retries on a tree that is not rendered.
+    (void)::unlinkat(store.cas_fd(), ("treelocks/" + tree_id).c_str(), 0);
+    return fail(std::move(st).error());
+  }
   return tree;
 }
 
