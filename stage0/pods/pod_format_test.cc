@@ -132,7 +132,7 @@ TEST(StatusText, OomKilledAppGetsALineOfItsOwnAfterRktsLines) {
   PodInfo p = exited_pod();
   p.apps[1].oom_killed = true;
   EXPECT_EQ(status_text(p, fake_time),
-            "state=exited\ncreated=T1000\nstarted=T2000\npid=4242\nexited=true\n"
+            "state=exited\ncreated=T1000\nstarted=T2000\nnetworks=\npid=4242\nexited=true\n"
             "app-web=0\napp-db=137\noom-killed-db=true\n");
 }
 

@@ -223,3 +223,42 @@ TEST(Platform, ArchNamesAndCheck) {
 
 }  // namespace
 }  // namespace stage0::run
+
+namespace stage0::run {
+namespace {
+
+TEST(PortFlag, NameOptionalHostIpAndPort) {
+  auto p = parse_port_flag("http:8080");
+  ASSERT_TRUE(p) << p.error().text();
+  EXPECT_EQ(p->name.str(), "http");
+  EXPECT_EQ(p->host_port, 8080);
+  EXPECT_EQ(p->host_ip, "");
+  auto q = parse_port_flag("dns:127.0.0.1:53");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->host_ip, "127.0.0.1");
+  EXPECT_EQ(q->host_port, 53);
+  for (const char* bad : {"http", "http:", "http:0", "http:65536", "http:80x", "Bad Name:80",
+                          "http:1.2.3:80", ":80"}) {
+    EXPECT_FALSE(parse_port_flag(bad)) << bad;
+  }
+}
+
+TEST(PortFlag, MustNameAPortOfAnApp) {
+  ResolvedApp web = busybox();
+  web.manifest.app->ports.push_back(appc::Port{*appc::AcName::parse("http"), "tcp", 80, 1, false});
+  PodSpec s = spec_with({web});
+  s.ports = {"http:8080"};
+  auto pm = build_pod_manifest(s);
+  ASSERT_TRUE(pm) << pm.error().text();
+  ASSERT_EQ(pm->ports.size(), 1u);
+  EXPECT_EQ(pm->ports[0].host_port, 8080);
+  s.ports = {"nope:8080"};
+  auto bad = build_pod_manifest(s);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().text().find("no app's image has a port named nope"), std::string::npos);
+  s.ports = {"http:8080", "http:8081"};
+  EXPECT_FALSE(build_pod_manifest(s));
+}
+
+}  // namespace
+}  // namespace stage0::run

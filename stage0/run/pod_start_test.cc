@@ -20,12 +20,12 @@ TEST(Stage1RunArgv, ContractOrder) {
   StartOptions o;
   o.uuid = "u-1";
   EXPECT_EQ(stage1_run_argv("/p/init", o),
-            (std::vector<std::string>{"/p/init", "--net=host", "u-1"}));
+            (std::vector<std::string>{"/p/init", "--net=default", "u-1"}));
   o.debug = o.interactive = o.disable_capabilities = o.disable_paths = o.disable_seccomp = true;
   o.local_config = "/etc/rkt";
   o.hostname = "h";
   EXPECT_EQ(stage1_run_argv("/p/init", o),
-            (std::vector<std::string>{"/p/init", "--debug", "--net=host", "--interactive",
+            (std::vector<std::string>{"/p/init", "--debug", "--net=default", "--interactive",
                                       "--local-config=/etc/rkt", "--hostname=h",
                                       "--disable-capabilities-restriction", "--disable-paths",
                                       "--disable-seccomp", "u-1"}));
