@@ -345,6 +345,9 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
     for (size_t i = 0; i < trees.size(); ++i) trees[i].name = pm->apps[i].name.str();
   }
   if (auto st = check_host_volumes(pm->volumes); !st) return std::move(st).error();
+  if (auto st = check_pod_sysctls(*pm, then == Then::kStart ? flags.get_string("net") : ""); !st) {
+    return std::move(st).error();
+  }
   for (const auto& line : unenforced_isolators(*pm)) oslayer::log_warning(line);
   if (then == Then::kStart) warn_insecure_overrides(*global, *pm);
 
@@ -392,6 +395,9 @@ Result<int> start_prepared_pod(const Invocation& inv) {
   if (!pm) return std::move(pm).error().context("reading the pod manifest");
   if (inv.flags.get_bool("interactive") && pm->apps.size() > 1) {
     return Error::msg("--interactive only supports one app");
+  }
+  if (auto st = check_pod_sysctls(*pm, inv.flags.get_string("net")); !st) {
+    return std::move(st).error();
   }
   warn_insecure_overrides(inv.global, *pm);
   auto st = start(inv.global, inv.flags, std::move(*etc), *pod);
