@@ -125,13 +125,11 @@ TEST(IsolatorChecks, UnenforcedIsolatorsAreListedForTheUser) {
   EXPECT_EQ(unenforced_isolators(*pm), want);
 }
 
-appc::PodManifest pod_with_sysctls(const std::string& values_json) {
-  auto pm = appc::decode_pod_manifest(
+oslayer::Result<appc::PodManifest> pod_with_sysctls(const std::string& values_json) {
+  return appc::decode_pod_manifest(
       R"({"acKind":"PodManifest","acVersion":"0.8.11","apps":[],
           "isolators":[{"name":"os/unix/sysctl","value":)" +
       values_json + "}]}");
-  EXPECT_TRUE(pm) << pm.error().text();
-  return pm ? *pm : appc::PodManifest{};
 }
 
 TEST(IsolatorChecks, PodSysctlsMustBeNamespaced) {
@@ -153,7 +151,9 @@ TEST(IsolatorChecks, PodSysctlsMustBeNamespaced) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(c.values) + " --net=" + c.net);
-    auto st = check_pod_sysctls(pod_with_sysctls(c.values), c.net);
+    auto pm = pod_with_sysctls(c.values);
+    ASSERT_TRUE(pm) << pm.error().text();
+    auto st = check_pod_sysctls(*pm, c.net);
     if (c.error == nullptr) {
       EXPECT_TRUE(st) << st.error().text();
     } else {
