@@ -135,7 +135,7 @@ TEST_P(ParseAppWordsErrorTest, Refused) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ParseAppWordsErrorTest,
     ::testing::Values(
-        Bad{"UnknownFlag", {"a.aci", "--cap-retain=CAP_CHOWN"}, "unknown flag: --cap-retain"},
+        Bad{"UnknownFlag", {"a.aci", "--caps-keep=CAP_CHOWN"}, "unknown flag: --caps-keep"},
         Bad{"MemoryTwice", {"a.aci", "--memory=1G", "--memory=2G"}, "--memory given twice"},
         Bad{"CpuSharesTwice",
             {"a.aci", "--cpu-shares=2", "--cpu-shares", "3"},
