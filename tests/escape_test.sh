@@ -76,7 +76,7 @@ attacks() {
   equals "$PASS report-uid" "$(field uid)" "$WANT_UID"
   equals "$PASS report-CapBnd" "$(field CapBnd)" "$WANT_CAPBND"
   equals "$PASS report-CapEff" "$(field CapEff)" "$WANT_CAPEFF"
-  equals "$PASS report-CapInh" "$(field CapInh)" 0000000000000000
+  equals "$PASS report-CapInh" "$(field CapInh)" "$WANT_CAPINH"
   equals "$PASS report-Seccomp" "$(field Seccomp)" 2
   equals "$PASS report-NoNewPrivs" "$(field NoNewPrivs)" "$WANT_NNP"
   equals "$PASS report-hostname" "$(field hostname)" "rkt-$uuid"
@@ -125,12 +125,12 @@ attacks() {
   try sys-uevent-helper '^denied' open-write /sys/kernel/uevent_helper
   pod -- report >"$T/report"
   python3 -c '
-  import json, sys
-  for line in json.load(open(sys.argv[1]))["cgroup"]:
-      _, ctrl, path = line.split(":", 2)
-      if ctrl == "memory": print("/sys/fs/cgroup/memory" + path + "/memory.limit_in_bytes")
-      if ctrl == "": print("/sys/fs/cgroup/unified" + path + "/cgroup.procs")
-      if ctrl == "": print("/sys/fs/cgroup" + path + "/cgroup.procs")
+import json, sys
+for line in json.load(open(sys.argv[1]))["cgroup"]:
+    _, ctrl, path = line.split(":", 2)
+    if ctrl == "memory": print("/sys/fs/cgroup/memory" + path + "/memory.limit_in_bytes")
+    if ctrl == "": print("/sys/fs/cgroup/unified" + path + "/cgroup.procs")
+    if ctrl == "": print("/sys/fs/cgroup" + path + "/cgroup.procs")
   ' "$T/report" >"$T/cgroup-files"
   [ -s "$T/cgroup-files" ] && ok || bad "$PASS cgroup: no memory or unified line in the pod's /proc/self/cgroup"
   while read -r f; do
@@ -205,11 +205,13 @@ fi
 # (CAP_CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW
 # SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP), the default seccomp filter, no_new_privs off.
 PASS=default WANT_UID=0 WANT_CAPBND=00000000a80425fb WANT_CAPEFF=00000000a80425fb WANT_NNP=0
+WANT_CAPINH=0000000000000000
 attacks
 
 # Pass 2, the tightest isolators: the probe image with os/linux/no-new-privileges in its manifest
 # (unsigned, hence --insecure-options=image), run as uid 1000 with CAP_NET_BIND_SERVICE only in
-# its bounding set (and none effective: not root), Docker's allowlist failing calls with EPERM,
+# its bounding set (raised as ambient, so also effective and inheritable: how a non-root app
+# keeps a retained capability across execve), Docker's allowlist failing calls with EPERM,
 # 32 MiB, a quarter CPU, a read-only rootfs. The probe must still run and report.
 mkdir -p "$T/tight"
 tar -xzf "$T/probe.aci" -C "$T/tight"
@@ -225,7 +227,8 @@ PASS=tight IMAGE=$T/tight.aci GLOBAL_FLAGS=(--insecure-options=image)
 APP_FLAGS=(--user=1000 --group=1000 --caps-retain=CAP_NET_BIND_SERVICE
   --seccomp=mode=retain,errno=EPERM,@docker/default-whitelist --memory=32Mi --cpu=250m
   --readonly-rootfs=true)
-WANT_UID=1000 WANT_CAPBND=0000000000000400 WANT_CAPEFF=0000000000000000 WANT_NNP=1
+WANT_UID=1000 WANT_CAPBND=0000000000000400 WANT_CAPEFF=0000000000000400 WANT_NNP=1
+WANT_CAPINH=0000000000000400
 attacks
 IMAGE=example.com/probe APP_FLAGS=() GLOBAL_FLAGS=() PASS=once
 
