@@ -24,6 +24,18 @@ void FlagSet::add_optional_value(std::string name, std::string default_value,
                             std::move(help), std::move(no_opt_value)});
 }
 
+void FlagSet::add_deprecated_alias(std::string name, std::string_view of) {
+  assert(find(name) == nullptr);
+  const FlagSpec* target = find(of);
+  assert(target != nullptr);
+  FlagSpec alias = *target;
+  alias.name = std::move(name);
+  alias.short_name = 0;
+  alias.help = "deprecated: use --" + target->name;
+  alias.alias_of = target->name;
+  specs_.push_back(std::move(alias));
+}
+
 const FlagSpec* FlagSet::find(std::string_view name) const {
   for (const FlagSpec& s : specs_) {
     if (s.name == name) return &s;

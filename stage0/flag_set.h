@@ -23,6 +23,9 @@ struct FlagSpec {
   std::string default_value;  // as text: "false", "/var/lib/rkt", ""
   std::string help;
   std::string no_opt_value;  // kOptionalValue only
+  // Set for an old spelling of the flag named here (pflag's MarkDeprecated): left out of the
+  // help, and the parser that reads it says so on stderr as rkt did.
+  std::string alias_of;
 };
 
 class FlagSet {
@@ -31,6 +34,8 @@ class FlagSet {
   void add_string(std::string name, std::string default_value, std::string help);
   void add_optional_value(std::string name, std::string default_value, std::string no_opt_value,
                           std::string help);
+  // `name` as a deprecated spelling of the already declared flag `of`, of the same kind.
+  void add_deprecated_alias(std::string name, std::string_view of);
 
   const std::vector<FlagSpec>& specs() const { return specs_; }
   const FlagSpec* find(std::string_view name) const;

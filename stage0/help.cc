@@ -26,6 +26,7 @@ std::string render_flags(const FlagSet& flags) {
   std::vector<std::pair<std::string, std::string>> rows;
   size_t width = 0;
   for (const FlagSpec& s : flags.specs()) {
+    if (!s.alias_of.empty()) continue;
     std::string left = s.short_name != 0 ? std::string("-") + s.short_name + ", " : "    ";
     left += "--" + s.name;
     left += s.kind == FlagKind::kString ? "=\"" + s.default_value + "\"" : "=" + s.default_value;

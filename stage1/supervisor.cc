@@ -23,6 +23,7 @@
 #include "stage1/app_launch.h"
 #include "stage1/etc_files.h"
 #include "stage1/launch_record.h"
+#include "stage1/pod_sysctls.h"
 #include "stage1/resource_plan.h"
 #include "stage1/status_files.h"
 #include "stage1/stop_policy.h"
@@ -118,6 +119,10 @@ Status Supervisor::prepare() {
   if (!oom) return std::move(oom).error();
   oom_dir_ = std::move(*oom);
   if (auto s = limit_pod_resources(); !s) return s;
+  // Before the first app: each app sees them from its first instruction.
+  if (auto s = set_pod_sysctls(config_.manifest.isolators, config_.flags.net); !s) {
+    return std::move(s).context("setting the pod's sysctls");
+  }
   auto stage2 = oslayer::open_path("stage1/rootfs/stage2", O_RDONLY);
   if (!stage2) return std::move(stage2).error().context("opening stage2");
   stage2_ = std::move(*stage2);

@@ -61,6 +61,13 @@ caps root-retain $((NET_ADMIN | CHOWN)) $((NET_ADMIN | CHOWN)) $((NET_ADMIN | CH
 check root-remove 0 rkt run "$PR" --caps-remove=CAP_CHOWN,MKNOD,NET_RAW --exec /probe -- report
 left=$((DEFAULT & ~(CHOWN | MKNOD | NET_RAW)))
 caps root-remove $left $left $left 0
+# rkt's deprecated spellings: the same isolators, and rkt's warning on stderr.
+check root-cap-retain-deprecated 0 rkt run --net=host "$PR" --cap-retain=CAP_NET_ADMIN,chown --exec /probe -- report
+caps root-cap-retain-deprecated $((NET_ADMIN | CHOWN)) $((NET_ADMIN | CHOWN)) $((NET_ADMIN | CHOWN)) 0
+contains root-cap-retain-warns "$T/err" "Flag --cap-retain has been deprecated, use --caps-retain instead"
+check root-cap-remove-deprecated 0 rkt run --net=host "$PR" --cap-remove=CAP_CHOWN,MKNOD,NET_RAW --exec /probe -- report
+caps root-cap-remove-deprecated $left $left $left 0
+contains root-cap-remove-warns "$T/err" "Flag --cap-remove has been deprecated, use --caps-remove instead"
 # The same operations with the default set and without the capabilities.
 try_ops='/probe try chown /probe; /probe try mknod /tmp/null; /probe try raw-socket'
 check root-ops-default 0 rkt run "$PR" --exec /bin/sh -- -c "$try_ops"

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <variant>
 
+#include "oslayer/sysctl.h"
 #include "stage0/run/security_flags.h"
 
 namespace stage0::run {
@@ -40,6 +41,8 @@ bool enforced(const appc::IsolatorValue& v, bool pod) {
       std::holds_alternative<appc::OomScoreAdj>(v)) {
     return true;
   }
+  // stage1 sets them in the pod's namespaces; the spec gives the isolator the pod's scope only.
+  if (std::holds_alternative<appc::Sysctl>(v)) return pod;
   // stage2 sets these for an app; a pod has no process of its own to set them on.
   return !pod && (std::holds_alternative<appc::CapabilitiesRetainSet>(v) ||
                   std::holds_alternative<appc::CapabilitiesRemoveSet>(v) ||
@@ -103,6 +106,19 @@ oslayer::Status check_resource_isolators(const std::vector<appc::Isolator>& isol
   return oslayer::ok();
 }
 
+oslayer::Status check_pod_sysctls(const appc::PodManifest& pm, std::string_view net) {
+  for (const auto& iso : pm.isolators) {
+    const auto* sysctl = std::get_if<appc::Sysctl>(&iso.value);
+    if (sysctl == nullptr) continue;
+    for (const auto& [name, value] : sysctl->values) {
+      if (auto st = oslayer::check_sysctl(name, value, net != "host"); !st) {
+        return std::move(st).error().context("pod isolator " + iso.name.str());
+      }
+    }
+  }
+  return oslayer::ok();
+}
+
 std::vector<std::string> unenforced_isolators(const appc::PodManifest& pm) {
   std::vector<std::string> out;
   for (const auto& iso : pm.isolators) {
@@ -114,8 +130,10 @@ std::vector<std::string> unenforced_isolators(const appc::PodManifest& pm) {
     if (!ra.app) continue;
     for (const auto& iso : ra.app->isolators) {
       if (!enforced(iso.value, false)) {
+        const bool sysctl = std::holds_alternative<appc::Sysctl>(iso.value);
         out.push_back("app " + ra.name.str() + ": isolator " + iso.name.str() +
-                      " is not enforced by Rocket: ignored");
+                      " is not enforced by Rocket: ignored" +
+                      (sysctl ? " (it acts on the whole pod: set it in the pod manifest)" : ""));
       }
     }
   }

@@ -26,6 +26,11 @@ void override_isolators(std::vector<appc::Isolator>& into, std::vector<appc::Iso
 // What the appc library lets through but no cgroup can take: a zero memory or CPU limit.
 oslayer::Status check_resource_isolators(const std::vector<appc::Isolator>& isolators);
 
+// The pod's os/unix/sysctl values (oslayer/sysctl.h): namespaced sysctls only, net.* only when
+// `net` (the --net value) gives the pod a network of its own; "" (prepare: not known yet) allows
+// net.*, which run-prepared checks again.
+oslayer::Status check_pod_sysctls(const appc::PodManifest& pm, std::string_view net);
+
 // One line per isolator of the pod or of an app that Rocket does not enforce (the appc spec
 // lets an executor ignore those it does not understand, but it MUST tell the user).
 std::vector<std::string> unenforced_isolators(const appc::PodManifest& pm);

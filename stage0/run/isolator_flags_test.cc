@@ -113,14 +113,54 @@ TEST(IsolatorChecks, UnenforcedIsolatorsAreListedForTheUser) {
       R"("},"app":{"exec":["/web"],"user":"0","group":"0","isolators":[
           {"name":"resource/cpu","value":{"limit":"1"}},
           {"name":"os/linux/no-new-privileges","value":true},
-          {"name":"resource/block-iops","value":{"default":true,"limit":"1k"}}]}}]})");
+          {"name":"resource/block-iops","value":{"default":true,"limit":"1k"}},
+          {"name":"os/unix/sysctl","value":{"kernel.shmmax":"1"}}]}}]})");
   ASSERT_TRUE(pm) << pm.error().text();
   std::vector<std::string> want = {
       "pod isolator example.com/custom is not enforced by Rocket: ignored",
-      "pod isolator os/unix/sysctl is not enforced by Rocket: ignored",
       "app web: isolator resource/block-iops is not enforced by Rocket: ignored",
+      "app web: isolator os/unix/sysctl is not enforced by Rocket: ignored (it acts on the "
+      "whole pod: set it in the pod manifest)",
   };
   EXPECT_EQ(unenforced_isolators(*pm), want);
+}
+
+oslayer::Result<appc::PodManifest> pod_with_sysctls(const std::string& values_json) {
+  return appc::decode_pod_manifest(
+      R"({"acKind":"PodManifest","acVersion":"0.8.11","apps":[],
+          "isolators":[{"name":"os/unix/sysctl","value":)" +
+      values_json + "}]}");
+}
+
+TEST(IsolatorChecks, PodSysctlsMustBeNamespaced) {
+  const struct {
+    const char* values;
+    const char* net;
+    const char* error;  // nullptr: accepted
+  } cases[] = {
+      {R"({"kernel.shmmax":"1073741824","kernel.msgmax":"16384"})", "host", nullptr},
+      {R"({"net.ipv4.ip_forward":"1"})", "none", nullptr},
+      {R"({"net.ipv4.ip_forward":"1"})", "default", nullptr},
+      {R"({"net.ipv4.ip_forward":"1"})", "", nullptr},  // prepare: run-prepared checks it
+      {R"({"net.ipv4.ip_forward":"1"})", "host",
+       "pod isolator os/unix/sysctl: sysctl net.ipv4.ip_forward: the pod shares the host's "
+       "network"},
+      {R"({"kernel.shmmax":"1","vm.swappiness":"10"})", "none",
+       "sysctl vm.swappiness: not namespaced"},
+      {R"({"kernel.shmmax":"huge"})", "none", "sysctl kernel.shmmax: \"huge\" is not an integer"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.values) + " --net=" + c.net);
+    auto pm = pod_with_sysctls(c.values);
+    ASSERT_TRUE(pm) << pm.error().text();
+    auto st = check_pod_sysctls(*pm, c.net);
+    if (c.error == nullptr) {
+      EXPECT_TRUE(st) << st.error().text();
+    } else {
+      ASSERT_FALSE(st);
+      EXPECT_NE(st.error().text().find(c.error), std::string::npos) << st.error().text();
+    }
+  }
 }
 
 }  // namespace

@@ -413,6 +413,9 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
     for (size_t i = 0; i < trees.size(); ++i) trees[i].name = pm->apps[i].name.str();
   }
   if (auto st = check_host_volumes(pm->volumes); !st) return std::move(st).error();
+  if (auto st = check_pod_sysctls(*pm, then == Then::kStart ? flags.get_string("net") : ""); !st) {
+    return std::move(st).error();
+  }
   if (then == Then::kStart) {
     if (auto st = plan_pod_networks(*global, *pm, etc.net); !st) return std::move(st).error();
   }
@@ -453,18 +456,22 @@ Result<int> start_prepared_pod(const Invocation& inv) {
   if (!etc) return std::move(etc).error();
   auto ref = pods::find_pod(inv.global.dir, inv.args[0]);
   if (!ref) return std::move(ref).error();
-  // Read before the pod is taken: a --net or --port that cannot be honoured leaves it prepared.
+  // Checked before the pod is taken: a --net, --port, sysctl or --interactive that cannot be
+  // honoured leaves it prepared.
   auto raw = pods::read_pod_manifest_bytes(*ref);
   if (!raw) return std::move(raw).error();
   auto pm = appc::decode_pod_manifest(*raw);
   if (!pm) return std::move(pm).error().context("reading the pod manifest");
   if (auto st = plan_pod_networks(inv.global, *pm, etc->net); !st) return std::move(st).error();
-  auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
-  if (!pod) return std::move(pod).error();
-  warm_up_cgroup_moves();
+  if (auto st = check_pod_sysctls(*pm, inv.flags.get_string("net")); !st) {
+    return std::move(st).error();
+  }
   if (inv.flags.get_bool("interactive") && pm->apps.size() > 1) {
     return Error::msg("--interactive only supports one app");
   }
+  auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
+  if (!pod) return std::move(pod).error();
+  warm_up_cgroup_moves();
   warn_insecure_overrides(inv.global, *pm);
   auto st = start(inv.global, inv.flags, std::move(*etc), *pod);
   return std::move(st).error();

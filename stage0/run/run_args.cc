@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "oslayer/log.h"
+
 namespace stage0::run {
 namespace {
 
@@ -99,6 +101,9 @@ void add_app_flags(FlagSet& f) {
                "(not with --caps-remove)");
   f.add_string("caps-remove", "",
                "per-app: capabilities taken out of the default set, e.g. CAP_MKNOD,NET_RAW");
+  // rkt's spellings before 1.25, kept as it kept them.
+  f.add_deprecated_alias("cap-retain", "caps-retain");
+  f.add_deprecated_alias("cap-remove", "caps-remove");
   f.add_string("seccomp", "",
                "per-app: mode=retain|remove[,errno=ENAME],SYSCALL|@GROUP,... (an allowlist or a "
                "denylist replacing the default filter)");
@@ -145,11 +150,18 @@ oslayer::Result<std::vector<AppArgs>> parse_app_words(std::span<const std::strin
     if (!w.starts_with("--")) return Error::msg("unknown flag: " + w);
     const std::string_view body = std::string_view(w).substr(2);
     const size_t eq = body.find('=');
-    const std::string name(body.substr(0, eq));
+    std::string name(body.substr(0, eq));
     const FlagSpec* spec = app_set.find(name);
     const bool per_app = spec != nullptr && !apps.empty();
     if (spec == nullptr) spec = pod_flags.set().find(name);
     if (spec == nullptr) return Error::msg("unknown flag: --" + name);
+    if (!spec->alias_of.empty()) {
+      // pflag printed this while parsing, whatever the command went on to do; so does Rocket.
+      oslayer::log_warning("Flag --" + name + " has been deprecated, use --" + spec->alias_of +
+                           " instead");
+      name = spec->alias_of;
+      spec = per_app ? app_set.find(name) : pod_flags.set().find(name);
+    }
     std::string value;
     if (eq != std::string_view::npos) {
       value = std::string(body.substr(eq + 1));

@@ -135,7 +135,7 @@ TEST_P(ParseAppWordsErrorTest, Refused) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ParseAppWordsErrorTest,
     ::testing::Values(
-        Bad{"UnknownFlag", {"a.aci", "--cap-retain=CAP_CHOWN"}, "unknown flag: --cap-retain"},
+        Bad{"UnknownFlag", {"a.aci", "--caps-keep=CAP_CHOWN"}, "unknown flag: --caps-keep"},
         Bad{"MemoryTwice", {"a.aci", "--memory=1G", "--memory=2G"}, "--memory given twice"},
         Bad{"CpuSharesTwice",
             {"a.aci", "--cpu-shares=2", "--cpu-shares", "3"},
@@ -166,6 +166,21 @@ TEST(ParseAppWords, IsolatorFlagsBelongToTheirImage) {
   EXPECT_EQ((*apps)[0].cpu_shares, "");
   EXPECT_EQ((*apps)[1].cpu_shares, "512");
   EXPECT_EQ((*apps)[1].oom_score_adj, "-500");  // a negative value is a value, not a flag
+}
+
+// rkt's old spellings of the capability flags fill the same fields (the warning goes to stderr).
+TEST(ParseAppWords, DeprecatedCapFlagsAreAliases) {
+  FlagValues pod = pod_values();
+  auto apps = parse_app_words(
+      Words{"a.aci", "--cap-retain=CAP_CHOWN", "b.aci", "--cap-remove", "NET_RAW"}, pod, true);
+  ASSERT_TRUE(apps) << apps.error().text();
+  ASSERT_EQ(apps->size(), 2u);
+  EXPECT_EQ((*apps)[0].caps_retain, "CAP_CHOWN");
+  EXPECT_EQ((*apps)[1].caps_remove, "NET_RAW");
+  auto twice = parse_app_words(Words{"a.aci", "--caps-retain=CAP_CHOWN", "--cap-retain=CAP_KILL"},
+                               pod, true);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().text(), "--caps-retain given twice for image a.aci");
 }
 
 TEST(ParseAppWords, AppArgsRefusedWhenNotAllowed) {
