@@ -114,6 +114,8 @@ prepared=$(tail -1 "$T/out")
 uuids+=("$prepared")
 check run-prepared-net-host 254 rkt run-prepared --net=host "$prepared"
 contains run-prepared-net-host-says-why "$T/err" "sysctl net.ipv4.ip_forward: the pod shares the host's network"
+check still-prepared 0 rkt status "$prepared"
+contains still-prepared "$T/out" "state=prepared"
 
 # --- 5. in an app (not the pod) the isolator is out of its scope: ignored, with a notice.
 pod_manifest "$T/app.json" '["/probe","cat","/proc/sys/kernel/shmmax"]' '[]' \
