@@ -11,11 +11,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "oslayer/beneath.h"
 #include "oslayer/fd.h"
 #include "stage0/aci/digest.h"
+#include "stage0/aci/tree_hash_files.h"
 
 namespace stage0::aci {
 namespace {
@@ -26,9 +28,6 @@ using oslayer::Symlinks;
 struct DirClose {
   void operator()(DIR* d) const { (void)::closedir(d); }  // nothing to do about a close error
 };
-
-// Length-prefixed, so that no listing is a prefix or rearrangement of another.
-std::string field(std::string_view s) { return std::to_string(s.size()) + ":" + std::string(s); }
 
 char type_char(mode_t mode) {
   switch (mode & S_IFMT) {
@@ -49,6 +48,12 @@ char type_char(mode_t mode) {
   }
 }
 
+}  // namespace
+
+namespace detail {
+
+std::string field(std::string_view s) { return std::to_string(s.size()) + ":" + std::string(s); }
+
 std::string header(const std::string& path, const struct stat& st) {
   char mode[16];
   std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
@@ -56,11 +61,11 @@ std::string header(const std::string& path, const struct stat& st) {
          " " + std::to_string(st.st_gid) + " " + field(path);
 }
 
-// The xattrs that extract restores, in name order. A filesystem without xattrs has none.
-oslayer::Status hash_xattrs(int fd, Sha512& sha) {
+oslayer::Result<std::string> xattr_lines(int fd) {
+  std::string out;
   ssize_t len = ::flistxattr(fd, nullptr, 0);
   if (len < 0) {
-    if (errno == ENOTSUP) return oslayer::ok();
+    if (errno == ENOTSUP) return out;
     return Error::sys(errno, "listing xattrs");
   }
   std::string names(static_cast<size_t>(len), '\0');
@@ -81,8 +86,22 @@ oslayer::Status hash_xattrs(int fd, Sha512& sha) {
     vlen = ::fgetxattr(fd, name.c_str(), value.data(), value.size());
     if (vlen < 0) return Error::sys(errno, "reading xattr " + name);
     value.resize(static_cast<size_t>(vlen));
-    sha.update("x " + field(name) + " " + field(value) + "\n");
+    out += "x " + field(name) + " " + field(value) + "\n";
   }
+  return out;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::field;
+using detail::header;
+
+oslayer::Status hash_xattrs(int fd, Sha512& sha) {
+  auto lines = detail::xattr_lines(fd);
+  if (!lines) return std::move(lines).error();
+  sha.update(*lines);
   return oslayer::ok();
 }
 
@@ -116,6 +135,61 @@ oslayer::Status hash_file(int dir, const std::string& name, const std::string& p
   return hash_xattrs(fd->get(), sha);
 }
 
+// Where the walk's listing goes. Version 1 hashes each regular file's bytes into the one
+// stream, in order; version 2 puts a file's SHA-512 in the stream instead, so that files can be
+// hashed on several threads (tree_hash_files.h), a window of them at a time to bound memory.
+class Listing {
+ public:
+  static constexpr size_t kWindow = 256;
+
+  Listing(int root, bool v2) : root_(root), v2_(v2) {
+    threads_ = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  }
+
+  void text(const std::string& s) {
+    if (!v2_) {
+      sha_.update(s);
+    } else if (pending_.empty()) {
+      sha_.update(s);
+    } else {
+      after_.back() += s;
+    }
+  }
+
+  oslayer::Status file(int dir, const std::string& name, const std::string& path) {
+    if (!v2_) return hash_file(dir, name, path, sha_);
+    pending_.push_back(path);
+    after_.emplace_back();
+    if (pending_.size() >= kWindow) return flush();
+    return oslayer::ok();
+  }
+
+  oslayer::Result<std::string> finish(std::string_view prefix) {
+    if (auto st = flush(); !st) return std::move(st).error();
+    return std::string(prefix) + sha_.hex_final();
+  }
+
+ private:
+  oslayer::Status flush() {
+    auto lines = detail::hash_files(root_, pending_, threads_);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (!lines[i]) return std::move(lines[i]).error();
+      sha_.update(*lines[i]);
+      sha_.update(after_[i]);
+    }
+    pending_.clear();
+    after_.clear();
+    return oslayer::ok();
+  }
+
+  int root_;
+  bool v2_;
+  unsigned threads_ = 1;
+  Sha512 sha_;
+  std::vector<std::string> pending_;  // files not yet hashed, in listing order
+  std::vector<std::string> after_;    // the listing text that follows each of them
+};
+
 struct Child {
   std::string name;
   struct stat st;
@@ -123,7 +197,7 @@ struct Child {
 
 // Hashes the directory at `path` (relative to `root`) and everything below. The directory is
 // listed and closed before descending, so the number of open fds does not grow with depth.
-oslayer::Status hash_dir(int root, const std::string& path, Sha512& sha) {
+oslayer::Status hash_dir(int root, const std::string& path, Listing& sha) {
   std::vector<Child> children;
   {
     auto fd = oslayer::open_beneath(root, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0,
@@ -131,8 +205,10 @@ oslayer::Status hash_dir(int root, const std::string& path, Sha512& sha) {
     if (!fd) return std::move(fd).error();
     struct stat st {};
     if (::fstat(fd->get(), &st) < 0) return Error::sys(errno, "inspecting " + path);
-    sha.update(header(path, st) + "\n");
-    if (auto x = hash_xattrs(fd->get(), sha); !x) return std::move(x).context(path);
+    sha.text(header(path, st) + "\n");
+    auto x = detail::xattr_lines(fd->get());
+    if (!x) return std::move(x).error().context(path);
+    sha.text(*x);
     std::unique_ptr<DIR, DirClose> dir(::fdopendir(fd->get()));
     if (!dir) return Error::sys(errno, "listing " + path);
     (void)fd->release();  // now owned by `dir`
@@ -169,18 +245,18 @@ oslayer::Status hash_dir(int root, const std::string& path, Sha512& sha) {
       dir = std::move(*fd);
     }
     if (S_ISREG(c.st.st_mode)) {
-      if (auto st = hash_file(dir.get(), c.name, child_path, sha); !st) return st;
+      if (auto st = sha.file(dir.get(), c.name, child_path); !st) return st;
     } else if (S_ISLNK(c.st.st_mode)) {
       std::string target(4096, '\0');
       ssize_t n = ::readlinkat(dir.get(), c.name.c_str(), target.data(), target.size());
       if (n < 0) return Error::sys(errno, "reading symlink " + child_path);
       target.resize(static_cast<size_t>(n));
-      sha.update(header(child_path, c.st) + " " + field(target) + "\n");
+      sha.text(header(child_path, c.st) + " " + field(target) + "\n");
     } else if (S_ISCHR(c.st.st_mode) || S_ISBLK(c.st.st_mode)) {
-      sha.update(header(child_path, c.st) + " " + std::to_string(major(c.st.st_rdev)) + "," +
-                 std::to_string(minor(c.st.st_rdev)) + "\n");
+      sha.text(header(child_path, c.st) + " " + std::to_string(major(c.st.st_rdev)) + "," +
+               std::to_string(minor(c.st.st_rdev)) + "\n");
     } else {
-      sha.update(header(child_path, c.st) + "\n");
+      sha.text(header(child_path, c.st) + "\n");
     }
   }
   return oslayer::ok();
@@ -188,11 +264,19 @@ oslayer::Status hash_dir(int root, const std::string& path, Sha512& sha) {
 
 }  // namespace
 
-oslayer::Result<std::string> hash_tree(int dir_fd) {
-  Sha512 sha;
-  if (auto st = hash_dir(dir_fd, "", sha); !st)
+oslayer::Result<std::string> hash_tree(int dir_fd, TreeHashVersion version) {
+  const bool v2 = version == TreeHashVersion::kV2;
+  Listing listing(dir_fd, v2);
+  if (auto st = hash_dir(dir_fd, "", listing); !st) {
     return std::move(st).error().context("hashing tree");
-  return std::string(kImageIdPrefix) + sha.hex_final();
+  }
+  auto hash = listing.finish(v2 ? kTreeHashV2Prefix : kImageIdPrefix);
+  if (!hash) return std::move(hash).error().context("hashing tree");
+  return hash;
+}
+
+TreeHashVersion tree_hash_version(std::string_view recorded) {
+  return recorded.starts_with(kTreeHashV2Prefix) ? TreeHashVersion::kV2 : TreeHashVersion::kV1;
 }
 
 }  // namespace stage0::aci

@@ -169,7 +169,8 @@ oslayer::Status verify_tree(Store& store, const std::string& tree_id) {
   if (!recorded) return std::move(recorded).error();
   auto rootfs = oslayer::open_at(cas, "tree/" + tree_id + "/rootfs", O_RDONLY | O_DIRECTORY);
   if (!rootfs) return std::move(rootfs).error();
-  auto actual = aci::hash_tree(rootfs->get());
+  // A tree keeps the hash version it was rendered with.
+  auto actual = aci::hash_tree(rootfs->get(), aci::tree_hash_version(*recorded));
   if (!actual) return std::move(actual).error();
   if (*actual != *recorded) {
     return oslayer::Error::msg("tree " + tree_id + " was modified after it was rendered");
