@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -32,7 +33,33 @@ int remaining_ms(Clock::time_point deadline) {
 
 }  // namespace
 
+// A program that exits without reading all its input makes our next write raise SIGPIPE, which
+// would kill the caller (stage1's /init: the whole pod). Blocked while the program runs, and a
+// SIGPIPE that came meanwhile is taken off the pending set; the write itself fails with EPIPE.
+class SigpipeBlock {
+ public:
+  SigpipeBlock() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  }
+  SigpipeBlock(const SigpipeBlock&) = delete;
+  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+  ~SigpipeBlock() {
+    if (sigismember(&old_, SIGPIPE) == 0) {
+      timespec zero{};
+      while (::sigtimedwait(&set_, nullptr, &zero) > 0) {
+      }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  sigset_t set_, old_;
+};
+
 Result<ProcessResult> run_process(const ProcessSpec& spec) {
+  SigpipeBlock no_sigpipe;
   auto in = make_pipe();
   if (!in) return std::move(in).error();
   auto out = make_pipe();

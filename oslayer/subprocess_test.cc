@@ -37,6 +37,17 @@ TEST(RunProcess, KillsAProgramAndItsChildrenAtTheDeadline) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
+TEST(RunProcess, AProgramThatDoesNotReadItsInputDoesNotKillUs) {
+  ProcessSpec s = shell("exit 0");  // gone before the input is written: EPIPE, not SIGPIPE
+  std::string big(1 << 20, 'x');
+  s.input = big;
+  for (int i = 0; i < 20; ++i) {
+    auto r = run_process(s);
+    ASSERT_TRUE(r) << r.error().text();
+    EXPECT_EQ(WEXITSTATUS(r->wait_status), 0);
+  }
+}
+
 TEST(RunProcess, RefusesOutputBeyondTheLimit) {
   ProcessSpec s = shell("head -c 5000 /dev/zero");
   s.output_limit = 1000;
