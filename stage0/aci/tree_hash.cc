@@ -91,6 +91,28 @@ oslayer::Result<std::string> xattr_lines(int fd) {
   return out;
 }
 
+oslayer::Status hash_content(int fd, off_t size, const std::string& path, Sha512& sha) {
+  std::vector<char> buf(1 << 16);
+  uint64_t total = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return oslayer::Error::sys(errno, "reading " + path);
+    }
+    if (n == 0) break;
+    total += static_cast<uint64_t>(n);
+    if (total > static_cast<uint64_t>(size)) break;
+    sha.update(std::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+  // The size is in the listing before the bytes, so a file that changed size while being read
+  // would hash ambiguously: report it instead.
+  if (total != static_cast<uint64_t>(size)) {
+    return oslayer::Error::msg(path + " changed size while hashing");
+  }
+  return oslayer::ok();
+}
+
 }  // namespace detail
 
 namespace {
@@ -114,23 +136,8 @@ oslayer::Status hash_file(int dir, const std::string& name, const std::string& p
   if (::fstat(fd->get(), &st) < 0) return Error::sys(errno, "inspecting " + path);
   if (!S_ISREG(st.st_mode)) return Error::msg(path + " changed while hashing");
   sha.update(header(path, st) + " " + std::to_string(st.st_size) + "\n");
-  std::vector<char> buf(1 << 16);
-  uint64_t total = 0;
-  for (;;) {
-    ssize_t n = ::read(fd->get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::sys(errno, "reading " + path);
-    }
-    if (n == 0) break;
-    total += static_cast<uint64_t>(n);
-    if (total > static_cast<uint64_t>(st.st_size)) break;
-    sha.update(std::string_view(buf.data(), static_cast<size_t>(n)));
-  }
-  // The size is in the listing before the bytes, so a file that changed size while being read
-  // would hash ambiguously: report it instead.
-  if (total != static_cast<uint64_t>(st.st_size)) {
-    return Error::msg(path + " changed size while hashing");
+  if (auto c = detail::hash_content(fd->get(), st.st_size, path, sha); !c) {
+    return std::move(c).error();
   }
   return hash_xattrs(fd->get(), sha);
 }

@@ -28,22 +28,7 @@ oslayer::Result<std::string> hash_one(int root, const std::string& path) {
   if (::fstat(fd->get(), &st) < 0) return Error::sys(errno, "inspecting " + path);
   if (!S_ISREG(st.st_mode)) return Error::msg(path + " changed while hashing");
   Sha512 sha;
-  std::vector<char> buf(1 << 16);
-  uint64_t total = 0;
-  for (;;) {
-    ssize_t n = ::read(fd->get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::sys(errno, "reading " + path);
-    }
-    if (n == 0) break;
-    total += static_cast<uint64_t>(n);
-    if (total > static_cast<uint64_t>(st.st_size)) break;
-    sha.update(std::string_view(buf.data(), static_cast<size_t>(n)));
-  }
-  if (total != static_cast<uint64_t>(st.st_size)) {
-    return Error::msg(path + " changed size while hashing");
-  }
+  if (auto c = hash_content(fd->get(), st.st_size, path, sha); !c) return std::move(c).error();
   auto xattrs = xattr_lines(fd->get());
   if (!xattrs) return std::move(xattrs).error().context(path);
   return header(path, st) + " " + std::to_string(st.st_size) + " " + sha.hex_final() + "\n" +

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "oslayer/result.h"
+#include "stage0/aci/digest.h"
 
 namespace stage0::aci::detail {
 
@@ -17,6 +18,9 @@ namespace stage0::aci::detail {
 std::string field(std::string_view s);
 std::string header(const std::string& path, const struct stat& st);
 oslayer::Result<std::string> xattr_lines(int fd);
+// Feeds the `size` bytes of the regular file `fd` to `sha`; a file whose size changed while it
+// was read is an error.
+oslayer::Status hash_content(int fd, off_t size, const std::string& path, Sha512& sha);
 
 // For each path (relative to `root`, reached without symlinks), the listing of that regular
 // file: its header, size and the SHA-512 of its contents, then its xattr lines. Results are in
