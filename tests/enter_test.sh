@@ -31,17 +31,6 @@ trap cleanup EXIT
 one_line() {  # one_line NAME FILE: a failure is exactly one line
   equals "$1-one-line" "$(wc -l <"$2")" 1
 }
-eventually() {  # eventually SECONDS CMD...: polls CMD every 50 ms
-  local n=$(($1 * 20))
-  shift
-  while [ $n -gt 0 ]; do
-    "$@" && return 0
-    sleep 0.05
-    n=$((n - 1))
-  done
-  return 1
-}
-dead() { ! kill -0 "$1" 2>/dev/null; }
 
 # start NAME RKT-RUN-ARGS...: a pod in the background; sets $uuid once every app runs.
 start() {

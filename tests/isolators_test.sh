@@ -30,17 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT
 lacks() { if grep -qF -- "$3" "$2"; then bad "$1: $2 has \"$3\""; else ok; fi; }
-eventually() {
-  local n=$(($1 * 20))
-  shift
-  while [ $n -gt 0 ]; do
-    "$@" && return 0
-    sleep 0.05
-    n=$((n - 1))
-  done
-  return 1
-}
-dead() { ! kill -0 "$1" 2>/dev/null; }
 pod_dirs() { find "$D/pods" -mindepth 2 -maxdepth 2 2>/dev/null | wc -l; }
 
 # start NAME RKT-RUN-ARGS...: `rkt run` in the background; sets $pid and $uuid once every app

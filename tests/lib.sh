@@ -34,6 +34,19 @@ pod_cgroups() { find /sys/fs/cgroup -type d -name "rkt-$1" 2>/dev/null; }
 # host_mounts: the host's mount points, sorted, without pods' network namespace pins
 # (/run/netns/rkt-<uuid>), which the suites running alongside make and remove.
 host_mounts() { cut -d' ' -f5 /proc/self/mountinfo | grep -v '^/run/netns/rkt-' | sort; }
+# eventually SECONDS CMD...: true as soon as CMD is (polled every 50 ms), false after SECONDS.
+eventually() {
+  local n=$(($1 * 20))
+  shift
+  while [ $n -gt 0 ]; do
+    "$@" && return 0
+    sleep 0.05
+    n=$((n - 1))
+  done
+  return 1
+}
+# dead PID: the process is gone.
+dead() { ! kill -0 "$1" 2>/dev/null; }
 # finish NAME: the summary line; fails the script if any check failed.
 finish() {
   echo "$1: $pass passed, $fail failed"

@@ -54,18 +54,7 @@ lacks() {  # lacks NAME FILE TEXT
 exists() { if [ -e "$2" ]; then ok; else bad "$1: $2 is missing"; fi; }
 gone() { if [ -e "$2" ]; then bad "$1: $2 still exists"; else ok; fi; }
 # eventually SECONDS CMD...: polls CMD every 50 ms until it succeeds; fails after SECONDS.
-eventually() {
-  local n=$(($1 * 20))
-  shift
-  while [ $n -gt 0 ]; do
-    "$@" && return 0
-    sleep 0.05
-    n=$((n - 1))
-  done
-  return 1
-}
 alive() { kill -0 "$1" 2>/dev/null; }
-dead() { ! kill -0 "$1" 2>/dev/null; }
 # exit_of PID: waits (at most 20 s) for a background `rkt run`; sets $rc to its exit code (not
 # in a subshell: only this shell can wait for its children).
 exit_of() {
