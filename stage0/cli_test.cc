@@ -312,6 +312,13 @@ INSTANTIATE_TEST_SUITE_P(
                   {"gc", "--debug=maybe"},
                   "invalid argument \"maybe\" for \"--debug\" flag: not a boolean (true, false, 1, "
                   "0, t, f) (see \"rkt help gc\")"},
+        // Program_options' own message would loop forever on a placeholder in the word.
+        UsageCase{"PlaceholderInAnUnknownFlag",
+                  {"gc", "--x%option%y="},
+                  "unknown flag: --x%option%y (see \"rkt help gc\")"},
+        UsageCase{"UnknownFlagWithEmptyValue",
+                  {"gc", "--bogus="},
+                  "unknown flag: --bogus (see \"rkt help gc\")"},
         // The hidden carrier of positional arguments is not a flag.
         UsageCase{"PositionalCarrier",
                   {"gc", "--positional-arguments=x"},

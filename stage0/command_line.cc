@@ -51,6 +51,24 @@ std::pair<std::string, std::string> parse_special_word(const FlagSet& flags,
 // Program_options reports "--name=value" as the option's name; users think of the flag.
 std::string flag_name_of(const std::string& token) { return token.substr(0, token.find('=')); }
 
+oslayer::Error syntax_error(const po::error_with_option_name& e, const FlagSet& flags) {
+  const std::string flag = flag_name_of(e.get_option_name());
+  const std::string_view bare =
+      std::string_view(flag).substr(std::min(flag.find_first_not_of('-'), flag.size()));
+  const bool known = flag.starts_with("--")
+                         ? flags.find(bare) != nullptr
+                         : bare.size() == 1 && flags.find_short(bare[0]) != nullptr;
+  if (!known) return oslayer::Error::msg("unknown flag: " + flag);
+  const auto* syntax = dynamic_cast<const po::invalid_command_line_syntax*>(&e);
+  if (syntax != nullptr && syntax->kind() == po::invalid_command_line_syntax::missing_parameter) {
+    return oslayer::Error::msg("flag needs an argument: " + flag);
+  }
+  if (syntax != nullptr && syntax->kind() == po::invalid_command_line_syntax::extra_parameter) {
+    return oslayer::Error::msg("flag " + flag + " takes no value");
+  }
+  return oslayer::Error::msg("invalid use of flag " + flag);
+}
+
 }  // namespace
 
 oslayer::Error usage_error(const oslayer::Error& cause, const Command* command) {
@@ -124,15 +142,13 @@ oslayer::Result<CommandLine> parse_flags(std::span<const std::string> args, Flag
             .style(kStyle)
             .extra_parser([&flags](const std::string& w) { return parse_special_word(flags, w); })
             .run();
-  } catch (const po::unknown_option& e) {
-    return oslayer::Error::msg("unknown flag: " + flag_name_of(e.get_option_name()));
-  } catch (const po::invalid_command_line_syntax& e) {
-    if (e.kind() == po::invalid_command_line_syntax::missing_parameter) {
-      return oslayer::Error::msg("flag needs an argument: " + e.get_option_name());
-    }
-    return oslayer::Error::msg(e.what());
+  } catch (const po::error_with_option_name& e) {
+    // Never e.what(): it fills the placeholders of its message (%option%, ...) with the user's
+    // word by replacing until none is left, which never ends when the word itself holds one
+    // (Boost 1.74; found by tests/fuzz/cli_fuzzer.cc).
+    return syntax_error(e, flags);
   } catch (const po::error& e) {
-    return oslayer::Error::msg(e.what());
+    return oslayer::Error::msg(e.what());  // the others have fixed messages
   }
 
   CommandLine out{nullptr, FlagValues(flags), {}};
