@@ -3,13 +3,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 namespace stage0::aci::detail {
 namespace {
 
 la_ssize_t read_source(archive* a, void* data, const void** out) {
   auto* s = static_cast<Source*>(data);
+  if (!s->prefix.empty()) {
+    // Callers keep the prefix to a few bytes, well within the buffer.
+    const size_t n = std::min(s->prefix.size(), s->buffer.size());
+    std::memcpy(s->buffer.data(), s->prefix.data(), n);
+    s->prefix.erase(0, n);
+    s->consumed += n;
+    *out = s->buffer.data();
+    return static_cast<la_ssize_t>(n);
+  }
   for (;;) {
     ssize_t n = s->positional ? ::pread(s->fd, s->buffer.data(), s->buffer.size(), s->offset)
                               : ::read(s->fd, s->buffer.data(), s->buffer.size());

@@ -32,6 +32,7 @@ struct Source {
   off_t offset = 0;
   off_t size = 0;         // of a positional source, so that skips stop at the end
   uint64_t consumed = 0;  // bytes read so far, to tell an empty input from a bad one
+  std::string prefix;     // bytes the caller already read from a non-positional fd, read first
   std::vector<char> buffer = std::vector<char>(1 << 16);
 };
 
