@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "appc-spec/image_manifest.h"
+#include "appc-spec/names.h"
 #include "oslayer/fd.h"
 
 namespace stage1 {
@@ -20,25 +21,6 @@ Result<bool> parse_bool(const std::string& flag, const std::string& v) {
   if (v == "true" || v == "1") return true;
   if (v == "false" || v == "0") return false;
   return Error::msg("flag " + flag + ": \"" + v + "\" is not a boolean");
-}
-
-// RFC 1123 host name: labels of [A-Za-z0-9-], not starting or ending with '-', 63 bytes each,
-// and at most 64 bytes in all (what sethostname accepts).
-bool is_hostname(std::string_view h) {
-  if (h.empty() || h.size() > 64) return false;
-  size_t label = 0;
-  for (size_t i = 0; i < h.size(); ++i) {
-    char c = h[i];
-    if (c == '.') {
-      if (label == 0 || h[i - 1] == '-') return false;
-      label = 0;
-      continue;
-    }
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!alnum && !(c == '-' && label > 0)) return false;
-    if (++label > 63) return false;
-  }
-  return label > 0 && h.back() != '-';
 }
 
 Result<std::vector<std::string>> string_list(const Json& j, const std::string& what) {
@@ -193,7 +175,8 @@ Result<PodConfig> merge_pod_config(RunFlags flags, RuntimeConfig runtime,
   std::string hostname = flags.hostname              ? *flags.hostname
                          : !runtime.hostname.empty() ? runtime.hostname
                                                      : "rkt-" + flags.uuid;
-  if (!is_hostname(hostname)) return Error::msg("\"" + hostname + "\" is not a host name");
+  // stage0 checks it too; this is the pod's last word before sethostname.
+  if (auto st = appc::check_hostname(hostname); !st) return std::move(st).error();
   bool interactive = flags.interactive || runtime.interactive;
   if (manifest.apps.empty()) return Error::msg("the pod manifest has no app");
   for (const auto& app : manifest.apps) {
