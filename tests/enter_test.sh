@@ -15,7 +15,8 @@ T=$(mktemp -d)
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 D=$T/data
-rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
+rkt_flags=(--dir="$D" --local-config="$T/etc" --system-config="$T/sys")
+rkt() { "$RKT" "${rkt_flags[@]}" "$@"; }
 bg_pids=()
 uuids=()
 host_sleep=
@@ -32,24 +33,8 @@ one_line() {  # one_line NAME FILE: a failure is exactly one line
   equals "$1-one-line" "$(wc -l <"$2")" 1
 }
 
-# start NAME RKT-RUN-ARGS...: a pod in the background; sets $uuid once every app runs.
-start() {
-  local name=$1
-  shift
-  rm -f "$T/$name.uuid"
-  "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" \
-    run --uuid-file-save="$T/$name.uuid" "$@" >"$T/$name.out" 2>&1 </dev/null &
-  bg_pids+=("$!")
-  uuid=
-  eventually 10 test -s "$T/$name.uuid" && uuid=$(cat "$T/$name.uuid")
-  if [ -z "$uuid" ]; then bad "$name: no UUID saved"; return 1; fi
-  uuids+=("$uuid")
-  if ! rkt status --wait-ready=10s "$uuid" >/dev/null 2>"$T/$name.status"; then
-    bad "$name: pod did not become ready"
-    sed 's/^/  | /' "$T/$name.status" "$T/$name.out" | tail -5
-    return 1
-  fi
-}
+# start NAME RKT-RUN-ARGS...: lib.sh's start_pod.
+start() { start_pod "$@"; }
 # app_pid UUID APP: the host PID of the app's own process (the child of the pod's PID 1 in the
 # app's cgroup).
 app_pid() {

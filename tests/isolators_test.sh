@@ -14,7 +14,8 @@ T=$(mktemp -d)
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 D=$T/data
-rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
+rkt_flags=(--dir="$D" --local-config="$T/etc" --system-config="$T/sys")
+rkt() { "$RKT" "${rkt_flags[@]}" "$@"; }
 bg_pids=()
 uuids=()
 cleanup() {
@@ -32,25 +33,8 @@ trap cleanup EXIT
 lacks() { if grep -qF -- "$3" "$2"; then bad "$1: $2 has \"$3\""; else ok; fi; }
 pod_dirs() { find "$D/pods" -mindepth 2 -maxdepth 2 2>/dev/null | wc -l; }
 
-# start NAME RKT-RUN-ARGS...: `rkt run` in the background; sets $pid and $uuid once every app
-# runs.
-start() {
-  local name=$1
-  shift
-  rm -f "$T/$name.uuid"
-  rkt run --uuid-file-save="$T/$name.uuid" "$@" >"$T/$name.out" 2>&1 </dev/null &
-  pid=$!
-  bg_pids+=("$pid")
-  uuid=
-  eventually 10 test -s "$T/$name.uuid" && uuid=$(cat "$T/$name.uuid")
-  if [ -z "$uuid" ]; then bad "$name: no UUID saved"; sed 's/^/  | /' "$T/$name.out"; return 1; fi
-  uuids+=("$uuid")
-  if ! rkt status --wait-ready=10s "$uuid" >/dev/null 2>&1; then
-    bad "$name: pod did not become ready"
-    sed 's/^/  | /' "$T/$name.out" | tail -5
-    return 1
-  fi
-}
+# start NAME RKT-RUN-ARGS...: lib.sh's start_pod.
+start() { start_pod "$@"; }
 # stop_pod: SIGKILLs the pod started last and waits for its `rkt run`.
 stop_pod() {
   rkt stop --force "$uuid" >/dev/null 2>&1

@@ -47,6 +47,33 @@ eventually() {
 }
 # dead PID: the process is gone.
 dead() { ! kill -0 "$1" 2>/dev/null; }
+# start_pod NAME RKT-RUN-ARGS...: `rkt run` in the background ("$RKT" "${rkt_flags[@]}", stdin
+# closed, output in $T/NAME.out), with SIGINT and SIGQUIT at their defaults (a background job
+# of a script has them ignored, which a pod's signal forwarding would inherit). Sets $pid and
+# $uuid, appends them to bg_pids and uuids for the script's cleanup, and returns once every app
+# runs; one FAIL line and false if the UUID or readiness never comes.
+start_pod() {
+  local name=$1
+  shift
+  rm -f "$T/$name.uuid"
+  env --default-signal=INT,QUIT "$RKT" "${rkt_flags[@]}" \
+    run --uuid-file-save="$T/$name.uuid" "$@" >"$T/$name.out" 2>&1 </dev/null &
+  pid=$!
+  bg_pids+=("$pid")
+  uuid=
+  eventually 10 test -s "$T/$name.uuid" && uuid=$(cat "$T/$name.uuid")
+  if [ -z "$uuid" ]; then
+    bad "$name: no UUID saved"
+    sed 's/^/  | /' "$T/$name.out" | tail -5
+    return 1
+  fi
+  uuids+=("$uuid")
+  if ! "$RKT" "${rkt_flags[@]}" status --wait-ready=10s "$uuid" >"$T/$name.status" 2>&1; then
+    bad "$name: pod did not become ready"
+    sed 's/^/  | /' "$T/$name.status" "$T/$name.out" | tail -5
+    return 1
+  fi
+}
 # finish NAME: the summary line; fails the script if any check failed.
 finish() {
   echo "$1: $pass passed, $fail failed"

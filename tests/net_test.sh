@@ -16,7 +16,8 @@ T=$(mktemp -d)
 . "$(dirname "$0")/lib.sh"
 D=$T/data
 E=$T/etc
-rkt() { "$RKT" --dir="$D" --local-config="$E" --system-config="$T/sys" "$@"; }
+rkt_flags=(--dir="$D" --local-config="$E" --system-config="$T/sys")
+rkt() { "$RKT" "${rkt_flags[@]}" "$@"; }
 # Names of the test's own host objects, unique per run.
 TAG=$$
 OUT_NS=rkt-test-out-$TAG
@@ -47,25 +48,8 @@ trap cleanup EXIT
 # http_get HOST PORT PATH: a shell command for busybox in the pod (its wget is not in the image).
 http_get() { printf "printf 'GET %s HTTP/1.0\\r\\n\\r\\n' | nc -w 5 %s %s" "$3" "$1" "$2"; }
 
-# start NAME RKT-RUN-ARGS...: `rkt run` in the background; sets $pid and $uuid once the pod is
-# ready.
-start() {
-  local name=$1
-  shift
-  rm -f "$T/$name.uuid"
-  rkt run --uuid-file-save="$T/$name.uuid" "$@" >"$T/$name.out" 2>&1 </dev/null &
-  pid=$!
-  bg_pids+=("$pid")
-  uuid=
-  eventually 10 test -s "$T/$name.uuid" && uuid=$(cat "$T/$name.uuid")
-  if [ -z "$uuid" ]; then bad "$name: no UUID saved"; sed 's/^/  | /' "$T/$name.out"; return 1; fi
-  uuids+=("$uuid")
-  if ! rkt status --wait-ready=10s "$uuid" >/dev/null 2>&1; then
-    bad "$name: pod did not become ready"
-    sed 's/^/  | /' "$T/$name.out" | tail -5
-    return 1
-  fi
-}
+# start NAME RKT-RUN-ARGS...: lib.sh's start_pod.
+start() { start_pod "$@"; }
 stop_pod() {
   rkt stop --force "$1" >/dev/null 2>&1
   eventually 20 dead "$2"

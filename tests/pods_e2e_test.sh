@@ -14,7 +14,8 @@ T=$(mktemp -d)
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 D=$T/data
-rkt() { "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" "$@"; }
+rkt_flags=(--dir="$D" --local-config="$T/etc" --system-config="$T/sys")
+rkt() { "$RKT" "${rkt_flags[@]}" "$@"; }
 bg_pids=()     # `rkt run` processes started in the background
 helper_pids=() # the NOTIFY_SOCKET listener, status waiters
 seen_pids=()   # every process seen in one of our pods: none may outlive the test
@@ -64,26 +65,10 @@ exit_of() {
   rc=$?
 }
 
-# start NAME RKT-RUN-ARGS...: `rkt run` in the background, with SIGINT at its default
-# disposition (a non-interactive shell would ignore it in background jobs, systemd does not);
-# sets $pid and $uuid, waits until every app runs and records the pod's processes.
+# start NAME RKT-RUN-ARGS...: lib.sh's start_pod, then records the pod's processes, none of
+# which may outlive the test.
 start() {
-  local name=$1
-  shift
-  rm -f "$T/$name.uuid"
-  env --default-signal=INT,QUIT "$RKT" --dir="$D" --local-config="$T/etc" --system-config="$T/sys" \
-    run --uuid-file-save="$T/$name.uuid" "$@" >"$T/$name.out" 2>&1 </dev/null &
-  pid=$!
-  bg_pids+=("$pid")
-  uuid=
-  eventually 10 test -s "$T/$name.uuid" && uuid=$(cat "$T/$name.uuid")
-  if [ -z "$uuid" ]; then bad "$name: no UUID saved"; return 1; fi
-  uuids+=("$uuid")
-  if ! rkt status --wait-ready=10s "$uuid" >"$T/$name.status" 2>&1; then
-    bad "$name: pod did not become ready"
-    sed 's/^/  | /' "$T/$name.status" "$T/$name.out" | tail -5
-    return 1
-  fi
+  start_pod "$@" || return 1
   local p
   for p in $(pod_pids "$uuid"); do seen_pids+=("$p"); done
 }
