@@ -87,8 +87,13 @@ bool looks_compressed(std::string_view head) {
 
 // Copies what `read` decodes to out_fd through the hashing writer, stopping past max_size.
 // `read(span)` fills the span as far as the stream goes and returns the count, 0 at the end.
+// `decoded`: a decompressor ran, so a compressed stream where the tar should be is a second
+// layer; otherwise it is only a file that starts like one and is not.
 template <typename ReadFn>
-oslayer::Result<Decompressed> copy_out(ReadFn&& read, int out_fd, uint64_t max_size) {
+oslayer::Result<Decompressed> copy_out(ReadFn&& read, int out_fd, uint64_t max_size, bool decoded) {
+  auto not_a_tar = [&](std::string_view head) {
+    return Error::msg(decoded && looks_compressed(head) ? kTwice : kNotAnAci);
+  };
   // Hashing and writing run on their own thread, so this one only decompresses.
   auto writer = HashingWriter::start(out_fd);
   if (!writer) return std::move(writer).error().context("decompressing ACI");
@@ -119,7 +124,7 @@ oslayer::Result<Decompressed> copy_out(ReadFn&& read, int out_fd, uint64_t max_s
       head.append(chunk.substr(0, kMagicOffset + kTarMagic.size() - head.size()));
       if (head.size() >= kMagicOffset + kTarMagic.size()) {
         if (head.compare(kMagicOffset, kTarMagic.size(), kTarMagic) != 0) {
-          return Error::msg(looks_compressed(head) ? kTwice : kNotAnAci);
+          return not_a_tar(head);
         }
         checked = true;
       }
@@ -129,7 +134,7 @@ oslayer::Result<Decompressed> copy_out(ReadFn&& read, int out_fd, uint64_t max_s
   }
   auto digest = (*writer)->finish();
   if (!digest) return std::move(digest).error().context("writing the uncompressed image");
-  if (!checked) return Error::msg(looks_compressed(head) ? kTwice : kNotAnAci);
+  if (!checked) return not_a_tar(head);
   return Decompressed{std::string(kImageIdPrefix) + *digest, total};
 }
 
@@ -142,7 +147,7 @@ oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_
   if (looks_like_gzip(*head)) {
     auto gz = GzipReader::open(in_fd, std::move(*head));
     if (!gz) return std::move(gz).error().context("decompressing ACI");
-    return copy_out([&](std::span<char> b) { return (*gz)->read(b); }, out_fd, max_size);
+    return copy_out([&](std::span<char> b) { return (*gz)->read(b); }, out_fd, max_size, true);
   }
 
   // bzip2, xz or a plain tar: libarchive, whose decoders check their own CRCs.
@@ -166,7 +171,7 @@ oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_
     if (n < 0) return detail::archive_error(a.get(), "decoding");
     return static_cast<size_t>(n);
   };
-  return copy_out(read, out_fd, max_size);
+  return copy_out(read, out_fd, max_size, archive_filter_count(a.get()) > 1);
 }
 
 }  // namespace stage0::aci

@@ -83,6 +83,18 @@ TEST_F(Decompress, GarbageIsNotAnAci) {
   EXPECT_EQ(d.error().text(), "not an ACI: unknown compression or format");
 }
 
+TEST_F(Decompress, GarbageWithACompressionMagicIsNotCalledCompressedTwice) {
+  // Nothing was decompressed: the bytes only start like bzip2 or xz.
+  for (const std::string& magic : {std::string("BZh"), std::string("\xfd"
+                                                                   "7zXZ\0",
+                                                                   6)}) {
+    write_bytes(tmp_ / "fake", magic + std::string(4096, 'G'));
+    auto d = run(tmp_ / "fake");
+    ASSERT_FALSE(d);
+    EXPECT_EQ(d.error().text(), "not an ACI: unknown compression or format");
+  }
+}
+
 TEST_F(Decompress, ShortGarbageIsNotAnAci) {
   write_bytes(tmp_ / "short", "hello");
   auto d = run(tmp_ / "short");
