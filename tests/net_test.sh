@@ -159,6 +159,16 @@ equals none-only-lo "$(tr '\n' ' ' <"$T/out")" "lo "
 check host 0 rkt run --net=host "$BB" --exec /bin/sh -- -c "ls /sys/class/net"
 contains host-sees-host "$T/out" "$OUT_IF"
 
+# --- --net belongs to run-prepared too: the network is chosen when the pod starts.
+check prepare-for-net 0 rkt prepare --quiet "$BB" --exec /bin/sh -- -c "ls /sys/class/net; ip -4 -o addr show eth0"
+p_uuid=$(tr -d '\n' <"$T/out")
+check run-prepared-net 0 rkt run-prepared --net=default "$p_uuid"
+contains run-prepared-eth0 "$T/out" "inet 172.16.28."
+no_leftovers run-prepared-net "$p_uuid"
+check prepare-for-none 0 rkt prepare --quiet "$BB" --exec /bin/sh -- -c "ls /sys/class/net"
+check run-prepared-none 0 rkt run-prepared --net=none "$(tr -d '\n' <"$T/out")"
+equals run-prepared-only-lo "$(tr '\n' ' ' <"$T/out")" "lo "
+
 # --- A bridge network from net.d, with DNS in its config (ptp and bridge pass it on).
 cat >"$E/net.d/10-lan.conf" <<JSON
 {"cniVersion":"0.4.0","name":"lan","type":"bridge","bridge":"$BRIDGE","isGateway":true,
