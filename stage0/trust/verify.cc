@@ -12,6 +12,7 @@
 #include <string>
 
 #include "stage0/trust/gpg_home.h"
+#include "stage0/trust/spliced_verify.h"
 #include "stage0/trust/trust_store.h"
 
 namespace stage0::trust {
@@ -135,32 +136,15 @@ oslayer::Result<Signer> verify(const std::vector<TrustedKey>& keys, const appc::
     trusted.insert(lower(key.fingerprint));
   }
 
-  // gpg reads the fd from its current offset; the caller may just have written or hashed it.
-  if (::lseek(signed_fd, 0, SEEK_SET) < 0) {
-    return oslayer::Error::sys(errno, "rewinding the signed file")
-        .context("checking the signature");
-  }
-  gpgme_data_t raw_signed = nullptr;
-  if (gpgme_error_t err = gpgme_data_new_from_fd(&raw_signed, signed_fd); err != 0) {
-    return gpgme_failure(err, "gpgme_data_new_from_fd").context("checking the signature");
-  }
-  Data signed_data(raw_signed);
-  // gpgme pumps the file into gpg's pipe one buffer per poll round trip, 4 KiB by default:
-  // 32,000 round trips for a 131 MB image, each waiting for both processes to be scheduled,
-  // which makes the check crawl while other threads hold the cores (the import runs beside
-  // it). 64 KiB is what a pipe takes at once; more would not be written per round trip, and
-  // gpgme moves the unwritten rest of its buffer down after each short write. A gpgme without
-  // the flag (before 1.18) keeps the small buffer: slower, still correct.
-  (void)gpgme_data_set_flag(signed_data.get(), "io-buffer-size", "65536");
   auto sig_data = data_from_memory(signature);
   if (!sig_data) return std::move(sig_data).error().context("checking the signature");
-
-  if (gpgme_error_t err = gpgme_op_verify(ctx->get(), sig_data->get(), signed_data.get(), nullptr);
-      err != 0) {
-    if (gpgme_err_code(err) == GPG_ERR_NO_DATA) {
+  auto ended = verify_spliced(ctx->get(), sig_data->get(), signed_fd);
+  if (!ended) return std::move(ended).error().context("checking the signature");
+  if (*ended != 0) {
+    if (gpgme_err_code(*ended) == GPG_ERR_NO_DATA) {
       return oslayer::Error::msg("the signature file holds no OpenPGP signature");
     }
-    return gpgme_failure(err, "checking the signature");
+    return gpgme_failure(*ended, "checking the signature");
   }
   gpgme_verify_result_t result = gpgme_op_verify_result(ctx->get());
   if (result == nullptr || result->signatures == nullptr) {

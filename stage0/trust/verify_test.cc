@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -205,6 +206,33 @@ TEST_F(Verify, BadSignatureOverLargeFile) {
   EXPECT_FALSE(check({trusted(k_->good)}, k_->ring.sign(k_->good, k_->file), big));
   auto good = check({trusted(k_->good)}, k_->ring.sign(k_->good, big), big);
   EXPECT_TRUE(good) << good.error().text();
+}
+
+// Past its first few KiB the file reaches gpg by splice(2) (spliced_verify.h): a change
+// anywhere in it, up to the last byte, must still be seen, whatever the file's own offset is.
+TEST_F(Verify, EveryByteOfALargeFileCounts) {
+  testing::TempDir tmp;
+  std::string bytes(5 * (1 << 20) + 123, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 7919) >> 5);
+  const std::string original = tmp.write("big.aci", bytes);
+  const std::string signature = k_->ring.sign(k_->good, original);
+  auto fd = oslayer::open_path(original, O_RDONLY);
+  ASSERT_TRUE(fd);
+  ASSERT_EQ(::lseek(fd->get(), 12345, SEEK_SET), 12345);
+  auto good = verify_detached({trusted(k_->good)}, id("example.com/app"), fd->get(), signature);
+  EXPECT_TRUE(good) << good.error().text();
+  EXPECT_EQ(::lseek(fd->get(), 0, SEEK_CUR), 12345) << "the caller's offset was moved";
+  for (size_t at : {size_t{100}, size_t{3 << 20}, bytes.size() - 1}) {
+    std::string changed = bytes;
+    changed[at] = static_cast<char>(changed[at] ^ 1);
+    const std::string path = tmp.write("changed-" + std::to_string(at) + ".aci", changed);
+    auto bad = check({trusted(k_->good)}, signature, path);
+    ASSERT_FALSE(bad) << "a change at byte " << at << " went unseen";
+    EXPECT_EQ(bad.error().text(), "signature does not match the image")
+        << bad.error().text();
+  }
+  const std::string shorter = tmp.write("short.aci", bytes.substr(0, bytes.size() - 1));
+  EXPECT_FALSE(check({trusted(k_->good)}, signature, shorter));
 }
 
 TEST_F(Verify, KeyInsteadOfSignature) {

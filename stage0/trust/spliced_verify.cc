@@ -1,0 +1,182 @@
+#include "stage0/trust/spliced_verify.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+#include <vector>
+
+#include "oslayer/log.h"
+#include "oslayer/pipe_feed.h"
+#include "stage0/trust/gpg_home.h"
+
+namespace stage0::trust {
+namespace {
+
+// One splice moves at most this much, into a pipe asked to hold as much: a handful of hand-overs
+// per megabyte instead of gpgme's sixteen.
+constexpr size_t kSpliceChunk = size_t{1} << 20;
+constexpr int kPipeSize = 1 << 20;
+// The file's first bytes go through gpgme, no more than this, so that they fit whole into the
+// new, empty pipe (a write of at most PIPE_BUF bytes is never partial): gpgme is then left with
+// nothing buffered that a splice could overtake.
+constexpr size_t kFirstChunk = 4096;
+// gpgme's buffer when it pumps the file itself (the fallback): what a default pipe takes at once.
+constexpr const char* kFallbackBuffer = "65536";
+
+struct Watch {
+  int fd;
+  int dir;  // 1: gpgme reads from fd; 0: gpgme writes to it
+  gpgme_io_cb_t fnc;
+  void* fnc_data;
+  bool active = true;
+};
+
+class Loop {
+ public:
+  explicit Loop(int file) : file_(file) {}
+
+  static gpgme_error_t add(void* self, int fd, int dir, gpgme_io_cb_t fnc, void* fnc_data,
+                           void** tag) {
+    auto& loop = *static_cast<Loop*>(self);
+    loop.watches_.push_back(std::make_unique<Watch>(Watch{fd, dir, fnc, fnc_data}));
+    *tag = loop.watches_.back().get();
+    return 0;
+  }
+  static void remove(void* tag) { static_cast<Watch*>(tag)->active = false; }
+  static void event(void* self, gpgme_event_io_t type, void* type_data) {
+    if (type != GPGME_EVENT_DONE) return;
+    auto& loop = *static_cast<Loop*>(self);
+    loop.done_ = true;
+    if (auto* done = static_cast<gpgme_io_event_done_data_t>(type_data); done != nullptr) {
+      loop.done_err_ = done->err != 0 ? done->err : done->op_err;
+    }
+  }
+  // The data object's read callback: gpgme asking for the file's next bytes.
+  static ssize_t read_file(void* self, void* buffer, size_t size) {
+    auto& loop = *static_cast<Loop*>(self);
+    if (!loop.asked_) loop.recognise_feed(size);
+    for (;;) {
+      ssize_t got = ::pread(loop.file_, buffer, size, loop.offset_);
+      if (got >= 0) {
+        loop.offset_ += got;
+        return got;
+      }
+      if (errno != EINTR) return -1;
+    }
+  }
+
+  // Until gpgme reports the operation done: its error for it (0 when none).
+  oslayer::Result<gpgme_error_t> run();
+
+ private:
+  // The first read comes from the handler of the pipe that carries the file: that pipe is the
+  // one to splice into from now on. Anything else (a read outside a handler) leaves it to gpgme.
+  void recognise_feed(size_t& size) {
+    asked_ = true;
+    if (running_ == nullptr || running_->dir != 0) {
+      splicing_ = false;
+      return;
+    }
+    feed_ = running_;
+    size = std::min(size, kFirstChunk);
+    // A smaller pipe only means more hand-overs.
+    (void)oslayer::resize_pipe(feed_->fd, kPipeSize);
+  }
+  void dispatch(Watch& w);
+
+  const int file_;
+  int64_t offset_ = 0;
+  std::vector<std::unique_ptr<Watch>> watches_;
+  Watch* running_ = nullptr;  // the watch whose gpgme handler is running
+  Watch* feed_ = nullptr;     // the pipe that carries the file, once recognised
+  bool asked_ = false;
+  bool splicing_ = true;
+  bool done_ = false;
+  gpgme_error_t done_err_ = 0;
+};
+
+void Loop::dispatch(Watch& w) {
+  if (&w == feed_ && splicing_) {
+    auto moved = oslayer::splice_to_pipe(file_, &offset_, w.fd, kSpliceChunk);
+    if (moved && *moved > 0) return;
+    if (!moved && moved.error().code() == EAGAIN) return;
+    if (!moved && moved.error().code() != EPIPE) {
+      oslayer::log_debug("signature check: " + moved.error().text() +
+                         "; gpgme passes the rest of the file on");
+    }
+    // The end of the file, a reader gone (EPIPE) or no splice here: gpgme takes the pipe over.
+    // It reads on from offset_, and at the end of the file closes the pipe, which gpg needs to
+    // finish.
+    splicing_ = false;
+  }
+  running_ = &w;
+  // Its errors reach us through the DONE event: gpgme cancels the operation itself.
+  (void)w.fnc(w.fnc_data, w.fd);
+  running_ = nullptr;
+}
+
+oslayer::Result<gpgme_error_t> Loop::run() {
+  std::vector<pollfd> fds;
+  std::vector<Watch*> who;
+  while (!done_) {
+    fds.clear();
+    who.clear();
+    for (const auto& w : watches_) {
+      if (!w->active) continue;
+      fds.push_back(pollfd{w->fd, static_cast<short>(w->dir != 0 ? POLLIN : POLLOUT), 0});
+      who.push_back(w.get());
+    }
+    if (fds.empty()) return oslayer::Error::msg("gpgme left the signature check unfinished");
+    auto ready = oslayer::poll_fds(fds, -1);
+    if (!ready) return std::move(ready).error();
+    for (size_t i = 0; i < fds.size() && !done_; ++i) {
+      if (fds[i].revents != 0 && who[i]->active) dispatch(*who[i]);
+    }
+  }
+  return done_err_;
+}
+
+// Puts the context back on gpgme's own I/O, whatever happened: later calls on it (the signer's
+// key lookup) are synchronous ones.
+struct OwnIoRestored {
+  gpgme_ctx_t ctx;
+  ~OwnIoRestored() {
+    gpgme_io_cbs none{};
+    gpgme_set_io_cbs(ctx, &none);
+  }
+};
+
+}  // namespace
+
+oslayer::Result<gpgme_error_t> verify_spliced(gpgme_ctx_t ctx, gpgme_data_t signature,
+                                              int signed_fd) {
+  Loop loop(signed_fd);
+  gpgme_data_cbs file_cbs{};
+  file_cbs.read = &Loop::read_file;
+  gpgme_data_t raw = nullptr;
+  if (gpgme_error_t err = gpgme_data_new_from_cbs(&raw, &file_cbs, &loop); err != 0) {
+    return gpgme_failure(err, "gpgme_data_new_from_cbs");
+  }
+  const Data signed_data(raw);
+  (void)gpgme_data_set_flag(signed_data.get(), "io-buffer-size", kFallbackBuffer);
+
+  gpgme_io_cbs io{&Loop::add, &loop, &Loop::remove, &Loop::event, &loop};
+  gpgme_set_io_cbs(ctx, &io);
+  const OwnIoRestored restore{ctx};
+  // Any pipe gpgme still has open when we leave would later be removed through `loop`, which
+  // is gone by then: a failed start or loop is cancelled here, which closes them all while
+  // `loop` and the data object live (and gpg ends on the broken pipes).
+  if (gpgme_error_t err = gpgme_op_verify_start(ctx, signature, signed_data.get(), nullptr);
+      err != 0) {
+    (void)gpgme_cancel(ctx);
+    return err;
+  }
+  auto ended = loop.run();
+  if (!ended) (void)gpgme_cancel(ctx);
+  return ended;
+}
+
+}  // namespace stage0::trust
