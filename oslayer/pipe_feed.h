@@ -1,5 +1,5 @@
-// Feeding a file into a pipe without copying it through our memory: splice(2) moves page-cache
-// pages into the pipe, so a large file costs the reader its own read and nothing more here.
+// Feeding a file into a pipe by our own reads and non-blocking writes, for a loop that polls
+// the pipe (the signature check's, stage0/trust/verify_loop.h).
 #pragma once
 
 #include <poll.h>
@@ -8,20 +8,26 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "oslayer/result.h"
 
 namespace oslayer {
 
-// Moves up to `max` bytes of the regular file `file`, from `*offset` on, into the pipe
-// `pipe_fd` without blocking, and advances `*offset` by what moved. 0 at the end of the file.
-// Errors keep their errno: EAGAIN (the pipe is full), EPIPE (no reader), EINVAL (a file system
-// that cannot splice; the caller falls back to read and write).
-Result<size_t> splice_to_pipe(int file, int64_t* offset, int pipe_fd, size_t max);
+// pread(2) of up to `size` bytes at `offset`, restarted after a signal; 0 at the end of the file.
+Result<size_t> pread_some(int fd, char* buffer, size_t size, int64_t offset);
+
+// One write(2) of as much of `data` as `fd` takes now, restarted after a signal. Errors keep
+// their errno: EAGAIN (a non-blocking pipe is full), EPIPE (its reader is gone; SIGPIPE is the
+// caller's to ignore).
+Result<size_t> write_some(int fd, std::string_view data);
 
 // Asks for a pipe buffer of `bytes` (F_SETPIPE_SZ); the kernel may give more, or refuse past
 // /proc/sys/fs/pipe-max-size. Returns the size the pipe now has.
 Result<int> resize_pipe(int pipe_fd, int bytes);
+
+// The number of bytes waiting in a pipe (FIONREAD), from either end.
+Result<int> pipe_queued(int pipe_fd);
 
 // poll(2), restarted after a signal. The number of entries with events.
 Result<int> poll_fds(std::span<struct pollfd> fds, int timeout_ms);

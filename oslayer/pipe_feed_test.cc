@@ -34,45 +34,39 @@ std::string drain(int fd) {
   return out;
 }
 
-TEST(SpliceToPipe, MovesFromTheOffsetAndAdvancesIt) {
+TEST(PreadSome, ReadsAtTheOffsetAndLeavesTheFilesOwn) {
   Fd file = temp_file("0123456789");
-  Pipe p = make_pipe();
-  int64_t offset = 3;
-  auto moved = splice_to_pipe(file.get(), &offset, p.write_end.get(), 4);
-  ASSERT_TRUE(moved) << moved.error().text();
-  EXPECT_EQ(*moved, 4u);
-  EXPECT_EQ(offset, 7);
-  EXPECT_EQ(drain(p.read_end.get()), "3456");
-  // The file's own offset is not the one used.
+  char buf[4];
+  auto got = pread_some(file.get(), buf, sizeof buf, 3);
+  ASSERT_TRUE(got) << got.error().text();
+  EXPECT_EQ(std::string(buf, *got), "3456");
   EXPECT_EQ(::lseek(file.get(), 0, SEEK_CUR), 10);
+  got = pread_some(file.get(), buf, sizeof buf, 10);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, 0u);
+  EXPECT_FALSE(pread_some(-1, buf, sizeof buf, 0));
 }
 
-TEST(SpliceToPipe, ZeroAtTheEndOfTheFile) {
-  Fd file = temp_file("abc");
+TEST(WriteSome, FullPipeIsEagainAndGoneReaderIsEpipe) {
   Pipe p = make_pipe();
-  int64_t offset = 3;
-  auto moved = splice_to_pipe(file.get(), &offset, p.write_end.get(), 4096);
-  ASSERT_TRUE(moved);
-  EXPECT_EQ(*moved, 0u);
-}
-
-TEST(SpliceToPipe, FullPipeIsEagainAndGoneReaderIsEpipe) {
-  Fd file = temp_file(std::string(1 << 20, 'x'));
-  Pipe p = make_pipe();
-  int64_t offset = 0;
-  Result<size_t> moved = size_t{0};
+  const std::string chunk(1 << 20, 'x');
+  size_t total = 0;
+  Result<size_t> wrote = size_t{0};
   do {
-    moved = splice_to_pipe(file.get(), &offset, p.write_end.get(), 1 << 20);
-  } while (moved && *moved > 0);
-  ASSERT_FALSE(moved);
-  EXPECT_EQ(moved.error().code(), EAGAIN);
+    wrote = write_some(p.write_end.get(), chunk);
+    if (wrote) total += *wrote;
+  } while (wrote && *wrote > 0);
+  ASSERT_FALSE(wrote);
+  EXPECT_EQ(wrote.error().code(), EAGAIN);
+  EXPECT_GT(total, 0u);
+  EXPECT_EQ(drain(p.read_end.get()).size(), total);
   p.read_end.reset();
   // SIGPIPE would end the test: callers ignore it around their pipes, and so does this one.
   auto* old = std::signal(SIGPIPE, SIG_IGN);
-  moved = splice_to_pipe(file.get(), &offset, p.write_end.get(), 4096);
+  wrote = write_some(p.write_end.get(), "y");
   std::signal(SIGPIPE, old);
-  ASSERT_FALSE(moved);
-  EXPECT_EQ(moved.error().code(), EPIPE);
+  ASSERT_FALSE(wrote);
+  EXPECT_EQ(wrote.error().code(), EPIPE);
 }
 
 TEST(ResizePipe, GrowsIt) {
@@ -81,6 +75,17 @@ TEST(ResizePipe, GrowsIt) {
   ASSERT_TRUE(size) << size.error().text();
   EXPECT_GE(*size, 256 * 1024);
   EXPECT_FALSE(resize_pipe(-1, 4096));
+}
+
+TEST(PipeQueued, CountsFromEitherEnd) {
+  Pipe p = make_pipe();
+  ASSERT_TRUE(write_some(p.write_end.get(), "hello"));
+  auto at_write_end = pipe_queued(p.write_end.get());
+  auto at_read_end = pipe_queued(p.read_end.get());
+  ASSERT_TRUE(at_write_end) << at_write_end.error().text();
+  ASSERT_TRUE(at_read_end);
+  EXPECT_EQ(*at_write_end, 5);
+  EXPECT_EQ(*at_read_end, 5);
 }
 
 TEST(PollFds, ReportsReadiness) {

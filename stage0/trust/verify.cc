@@ -12,7 +12,7 @@
 #include <string>
 
 #include "stage0/trust/gpg_home.h"
-#include "stage0/trust/spliced_verify.h"
+#include "stage0/trust/verify_loop.h"
 #include "stage0/trust/trust_store.h"
 
 namespace stage0::trust {
@@ -138,7 +138,7 @@ oslayer::Result<Signer> verify(const std::vector<TrustedKey>& keys, const appc::
 
   auto sig_data = data_from_memory(signature);
   if (!sig_data) return std::move(sig_data).error().context("checking the signature");
-  auto ended = verify_spliced(ctx->get(), sig_data->get(), signed_fd);
+  auto ended = verify_on_own_loop(ctx->get(), sig_data->get(), signed_fd);
   if (!ended) return std::move(ended).error().context("checking the signature");
   if (*ended != 0) {
     if (gpgme_err_code(*ended) == GPG_ERR_NO_DATA) {

@@ -208,7 +208,7 @@ TEST_F(Verify, BadSignatureOverLargeFile) {
   EXPECT_TRUE(good) << good.error().text();
 }
 
-// Past its first few KiB the file reaches gpg by splice(2) (spliced_verify.h): a change
+// Past its first few KiB the file reaches gpg through our own writes (verify_loop.h): a change
 // anywhere in it, up to the last byte, must still be seen, whatever the file's own offset is.
 TEST_F(Verify, EveryByteOfALargeFileCounts) {
   testing::TempDir tmp;

@@ -1,4 +1,4 @@
-#include "stage0/trust/spliced_verify.h"
+#include "stage0/trust/verify_loop.h"
 
 #include <poll.h>
 #include <unistd.h>
@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "oslayer/log.h"
@@ -15,13 +16,18 @@
 namespace stage0::trust {
 namespace {
 
-// One splice moves at most this much, into a pipe asked to hold as much: a handful of hand-overs
-// per megabyte instead of gpgme's sixteen.
-constexpr size_t kSpliceChunk = size_t{1} << 20;
+// The pipe's size asked for (the default limit for any user), and how much of the file is read
+// at a time.
 constexpr int kPipeSize = 1 << 20;
+constexpr size_t kChunk = size_t{1} << 20;
+// A pipe's size when it could not be widened.
+constexpr int kDefaultPipeSize = 65536;
+// While a full pipe still holds more than half its size, the loop looks again after this long
+// instead of writing the few KiB that gpg's last read freed (gpg drains 1 MiB in about 4 ms).
+constexpr int kRefillTickMs = 1;
 // The file's first bytes go through gpgme, no more than this, so that they fit whole into the
 // new, empty pipe (a write of at most PIPE_BUF bytes is never partial): gpgme is then left with
-// nothing buffered that a splice could overtake.
+// nothing buffered that our writes could overtake.
 constexpr size_t kFirstChunk = 4096;
 // gpgme's buffer when it pumps the file itself (the fallback): what a default pipe takes at once.
 constexpr const char* kFallbackBuffer = "65536";
@@ -73,49 +79,92 @@ class Loop {
 
  private:
   // The first read comes from the handler of the pipe that carries the file: that pipe is the
-  // one to splice into from now on. Anything else (a read outside a handler) leaves it to gpgme.
+  // one we write into from now on. Anything else (a read outside a handler) leaves it to gpgme.
   void recognise_feed(size_t& size) {
     asked_ = true;
     if (running_ == nullptr || running_->dir != 0) {
-      splicing_ = false;
+      feeding_ = false;
       return;
     }
     feed_ = running_;
     size = std::min(size, kFirstChunk);
     // A smaller pipe only means more hand-overs.
-    (void)oslayer::resize_pipe(feed_->fd, kPipeSize);
+    auto widened = oslayer::resize_pipe(feed_->fd, kPipeSize);
+    pipe_size_ = widened ? *widened : kDefaultPipeSize;
   }
+  bool wait_for_room();
+  bool feed(int pipe_fd);
   void dispatch(Watch& w);
 
   const int file_;
-  int64_t offset_ = 0;
+  int64_t offset_ = 0;  // of the next byte gpgme or we read from the file
+  std::vector<char> buffer_;
+  std::string_view unwritten_;  // read from the file, not yet in the pipe
   std::vector<std::unique_ptr<Watch>> watches_;
   Watch* running_ = nullptr;  // the watch whose gpgme handler is running
   Watch* feed_ = nullptr;     // the pipe that carries the file, once recognised
   bool asked_ = false;
-  bool splicing_ = true;
+  bool feeding_ = true;
+  int pipe_size_ = kDefaultPipeSize;
+  bool full_ = false;  // the last write did not fit whole
   bool done_ = false;
   gpgme_error_t done_err_ = 0;
 };
 
-void Loop::dispatch(Watch& w) {
-  if (&w == feed_ && splicing_) {
-    auto moved = oslayer::splice_to_pipe(file_, &offset_, w.fd, kSpliceChunk);
-    if (moved && *moved > 0) return;
-    if (!moved && moved.error().code() == EAGAIN) return;
-    if (!moved && moved.error().code() != EPIPE) {
-      oslayer::log_debug("signature check: " + moved.error().text() +
+// Returns false when the pipe goes back to gpgme: at the end of the file, when gpg stopped
+// reading (EPIPE), or on an error, after which gpgme reads on from where our writes stopped.
+bool Loop::feed(int pipe_fd) {
+  if (unwritten_.empty()) {
+    buffer_.resize(kChunk);
+    auto got = oslayer::pread_some(file_, buffer_.data(), buffer_.size(), offset_);
+    if (!got) {
+      oslayer::log_debug("signature check: " + got.error().text() +
                          "; gpgme passes the rest of the file on");
+      return false;
     }
-    // The end of the file, a reader gone (EPIPE) or no splice here: gpgme takes the pipe over.
-    // It reads on from offset_, and at the end of the file closes the pipe, which gpg needs to
-    // finish.
-    splicing_ = false;
+    if (*got == 0) return false;
+    offset_ += static_cast<int64_t>(*got);
+    unwritten_ = std::string_view(buffer_.data(), *got);
+  }
+  auto wrote = oslayer::write_some(pipe_fd, unwritten_);
+  if (wrote) {
+    full_ = *wrote < unwritten_.size();
+    unwritten_.remove_prefix(*wrote);
+    return true;
+  }
+  if (wrote.error().code() == EAGAIN) {
+    full_ = true;
+    return true;
+  }
+  if (wrote.error().code() != EPIPE) {
+    oslayer::log_debug("signature check: " + wrote.error().text() +
+                       "; gpgme passes the rest of the file on");
+  }
+  offset_ -= static_cast<int64_t>(unwritten_.size());
+  unwritten_ = {};
+  return false;
+}
+
+void Loop::dispatch(Watch& w) {
+  if (&w == feed_ && feeding_) {
+    if (feed(w.fd)) return;
+    // gpgme reads on from offset_, and at the end of the file closes the pipe, which gpg needs
+    // to finish.
+    feeding_ = false;
   }
   running_ = &w;
   // Its errors reach us through the DONE event: gpgme cancels the operation itself.
   (void)w.fnc(w.fnc_data, w.fd);
   running_ = nullptr;
+}
+
+// True while the pipe we feed is to be left alone: it was full, and still holds more than half.
+bool Loop::wait_for_room() {
+  if (!full_ || !feeding_ || feed_ == nullptr || !feed_->active) return false;
+  auto queued = oslayer::pipe_queued(feed_->fd);
+  if (queued && *queued > pipe_size_ / 2) return true;
+  full_ = false;
+  return false;
 }
 
 oslayer::Result<gpgme_error_t> Loop::run() {
@@ -124,13 +173,18 @@ oslayer::Result<gpgme_error_t> Loop::run() {
   while (!done_) {
     fds.clear();
     who.clear();
+    const bool waiting = wait_for_room();
+    const int timeout_ms = waiting ? kRefillTickMs : -1;
     for (const auto& w : watches_) {
       if (!w->active) continue;
+      if (waiting && w.get() == feed_) continue;
       fds.push_back(pollfd{w->fd, static_cast<short>(w->dir != 0 ? POLLIN : POLLOUT), 0});
       who.push_back(w.get());
     }
-    if (fds.empty()) return oslayer::Error::msg("gpgme left the signature check unfinished");
-    auto ready = oslayer::poll_fds(fds, -1);
+    if (fds.empty() && !waiting) {
+      return oslayer::Error::msg("gpgme left the signature check unfinished");
+    }
+    auto ready = oslayer::poll_fds(fds, timeout_ms);
     if (!ready) return std::move(ready).error();
     for (size_t i = 0; i < fds.size() && !done_; ++i) {
       if (fds[i].revents != 0 && who[i]->active) dispatch(*who[i]);
@@ -151,8 +205,8 @@ struct OwnIoRestored {
 
 }  // namespace
 
-oslayer::Result<gpgme_error_t> verify_spliced(gpgme_ctx_t ctx, gpgme_data_t signature,
-                                              int signed_fd) {
+oslayer::Result<gpgme_error_t> verify_on_own_loop(gpgme_ctx_t ctx, gpgme_data_t signature,
+                                                  int signed_fd) {
   Loop loop(signed_fd);
   gpgme_data_cbs file_cbs{};
   file_cbs.read = &Loop::read_file;
