@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -60,7 +61,18 @@ trust::TrustPaths trust_paths(const GlobalConfig& global) {
 struct Source {
   std::string description;  // the path or URL
   std::string signature;    // the detached signature, empty if none was found
+  // For a file that others may write (a local path), whether it is still the file it was when
+  // opened: gpg and the import each read it, so a change while they run could get bytes
+  // stored that are not the ones gpg checked. Empty for what we downloaded into a file of our
+  // own.
+  std::function<Status()> unchanged;
 };
+
+// After the signature check, before anything is stored or used: see Source::unchanged.
+Status check_unchanged(const Source& source) {
+  if (!source.unchanged) return oslayer::ok();
+  return source.unchanged();
+}
 
 bool signature_checked(const GlobalConfig& global) {
   return !global.insecure.has(InsecureOptions::kImage);
@@ -173,6 +185,7 @@ Result<std::string> import_verified(store::Store& store, const GlobalConfig& glo
     return std::move(st).error();
   }
   early.reset();
+  if (auto st = check_unchanged(source); !st) return std::move(st).error();
   // Commit before rendering: the renderer reads the blob from the store. A render failure
   // (a hostile entry) then removes the image again, unless it was already stored before.
   auto existed = store.find_by_id(pending->id());
@@ -218,6 +231,7 @@ Result<std::string> reuse_import(store::Store& store, const GlobalConfig& global
   if (auto st = check_signature(global, *manifest, aci_fd, source); !st) {
     return std::move(st).error();
   }
+  if (auto st = check_unchanged(source); !st) return std::move(st).error();
   auto tree = store::render_tree(store, rec.id, dependency_resolver(store, global, options, depth));
   if (!tree) return std::move(tree).error();
   // "Last used" only feeds `image gc`'s grace period (hours by default), so a use within the
@@ -239,7 +253,22 @@ Result<std::string> fetch_file(store::Store& store, const GlobalConfig& global, 
   struct stat st {};
   if (::fstat(fd->get(), &st) < 0) return Error::sys(errno, "stat " + ref.location);
   store::LocalFileRecord file = local_file_of(st);
-  Source source{ref.location, {}};
+  Source source{ref.location, {}, {}};
+  // Any write moves the change time (which no one can set), so an equal one means the file
+  // read is the file checked. On a file system whose times are one clock tick coarse, a write
+  // within the tick of our fstat could still go unseen (git's "racy" case); kernels since 6.13
+  // give a time finer than the tick to a change made after the time was read.
+  source.unchanged = [fd = fd->get(), file, path = ref.location]() -> Status {
+    struct stat now {};
+    if (::fstat(fd, &now) < 0) return Error::sys(errno, "stat " + path);
+    const store::LocalFileRecord again = local_file_of(now);
+    if (again.size != file.size || again.mtime_ns != file.mtime_ns ||
+        again.ctime_ns != file.ctime_ns) {
+      return Error::msg(path + " changed while it was being fetched; nothing was stored (fetch "
+                        "it again once it is complete)");
+    }
+    return oslayer::ok();
+  };
   std::string sig_path =
       options.signature_file.empty() ? ref.location + ".asc" : options.signature_file;
   if (!global.insecure.has(InsecureOptions::kImage) &&

@@ -96,6 +96,31 @@ touch "$T/busybox.aci"
 check refetch-changed 0 rkt --debug fetch "$T/busybox.aci"
 grep -qF "is unchanged since its import" "$T/err" && { fail=$((fail + 1)); echo "FAIL refetch-changed reused"; } || pass=$((pass + 1))
 
+# A file that changes while it is fetched is refused, and nothing is stored: gpg and the import
+# each read the file, so they must have read the same one. The signature comes from a FIFO, and
+# the writer opens it only once rkt has (after opening and inspecting the image), so the image
+# is touched exactly between rkt's first look at it and its reads.
+mkfifo "$T/sig.fifo"
+sig_after() {  # sig_after CMD...: runs CMD once rkt waits on the FIFO, then hands it the signature
+  timeout 30 bash -c '{ "${@:2}"; cat "$1"; } >"$0"' "$T/sig.fifo" "$T/busybox.aci.asc" "$@" &
+}
+sig_after true
+check fifo-signature 0 rkt fetch --signature "$T/sig.fifo" "$T/busybox.aci"
+wait
+cp "$T/busybox.aci" "$T/racy.aci"
+sig_after touch "$T/racy.aci"
+check changed-while-fetched 254 "$RKT" --dir="$T/racy-data" --local-config="$T/etc" \
+  --system-config="$T/sys" fetch --signature "$T/sig.fifo" "$T/racy.aci"
+wait
+contains changed-while-fetched-message "$T/err" "racy.aci changed while it was being fetched"
+[ "$(find "$T/racy-data/cas/blob" -type f; find "$T/racy-data/cas/tree" -mindepth 1 -maxdepth 1)" = "" ] &&
+  pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL changed-while-fetched: something was stored"; }
+# The same for an image already in the store (only its signature is checked again).
+sig_after touch "$T/busybox.aci"
+check changed-while-refetched 254 rkt fetch --signature "$T/sig.fifo" "$T/busybox.aci"
+wait
+contains changed-while-refetched-message "$T/err" "busybox.aci changed while it was being fetched"
+
 # A signature over another file.
 echo other > "$T/other-file"
 gpg --batch --quiet --armor --detach-sign --output "$T/other-file.asc" "$T/other-file"
