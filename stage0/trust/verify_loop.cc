@@ -1,7 +1,6 @@
 #include "stage0/trust/verify_loop.h"
 
 #include <poll.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -64,14 +63,13 @@ class Loop {
   static ssize_t read_file(void* self, void* buffer, size_t size) {
     auto& loop = *static_cast<Loop*>(self);
     if (!loop.asked_) loop.recognise_feed(size);
-    for (;;) {
-      ssize_t got = ::pread(loop.file_, buffer, size, loop.offset_);
-      if (got >= 0) {
-        loop.offset_ += got;
-        return got;
-      }
-      if (errno != EINTR) return -1;
+    auto got = oslayer::pread_some(loop.file_, static_cast<char*>(buffer), size, loop.offset_);
+    if (!got) {
+      errno = got.error().code();
+      return -1;
     }
+    loop.offset_ += static_cast<int64_t>(*got);
+    return static_cast<ssize_t>(*got);
   }
 
   // Until gpgme reports the operation done: its error for it (0 when none).
@@ -177,13 +175,14 @@ oslayer::Result<gpgme_error_t> Loop::run() {
     const int timeout_ms = waiting ? kRefillTickMs : -1;
     for (const auto& w : watches_) {
       if (!w->active) continue;
-      if (waiting && w.get() == feed_) continue;
-      fds.push_back(pollfd{w->fd, static_cast<short>(w->dir != 0 ? POLLIN : POLLOUT), 0});
+      // A pipe left to drain is still watched for errors: should gpg die with it full, the
+      // write that follows fails with EPIPE and gpgme closes it, instead of us waiting forever.
+      short events = w->dir != 0 ? POLLIN : POLLOUT;
+      if (waiting && w.get() == feed_) events = 0;
+      fds.push_back(pollfd{w->fd, events, 0});
       who.push_back(w.get());
     }
-    if (fds.empty() && !waiting) {
-      return oslayer::Error::msg("gpgme left the signature check unfinished");
-    }
+    if (fds.empty()) return oslayer::Error::msg("gpgme left the signature check unfinished");
     auto ready = oslayer::poll_fds(fds, timeout_ms);
     if (!ready) return std::move(ready).error();
     for (size_t i = 0; i < fds.size() && !done_; ++i) {

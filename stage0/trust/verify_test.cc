@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "oslayer/fd.h"
 #include "stage0/trust/test_gpg.h"
@@ -233,6 +236,49 @@ TEST_F(Verify, EveryByteOfALargeFileCounts) {
   }
   const std::string shorter = tmp.write("short.aci", bytes.substr(0, bytes.size() - 1));
   EXPECT_FALSE(check({trusted(k_->good)}, signature, shorter));
+}
+
+// The pid of a live process whose command line holds both `a` and `b`, or 0. (A zombie's
+// command line is empty, and gpgme's gpg is not our child: init reaps it, or does not.)
+pid_t find_process(const std::string& a, const std::string& b) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto cmdline = oslayer::read_file(entry.path().string() + "/cmdline", 1 << 16);
+    if (cmdline && contains(*cmdline, a) && contains(*cmdline, b)) {
+      return static_cast<pid_t>(std::stoi(name));
+    }
+  }
+  return 0;
+}
+
+// gpg killed while it reads the file, with the pipe full: the check must end in an error, not
+// wait for ever on a pipe that no one drains any more (a hang here ends in the suite's timeout).
+TEST_F(Verify, GpgDyingHalfwayIsAnError) {
+  testing::TempDir tmp;
+  const std::string homes = tmp.path() + "/homes";
+  std::filesystem::create_directory(homes);
+  const ScopedEnv tmpdir("TMPDIR", homes);  // gpg's --homedir then names this test's dir
+  const std::string big = tmp.write("big.aci", std::string(256 << 20, 'y'));
+  const std::string signature = k_->ring.sign(k_->good, big);
+  std::atomic<bool> killed = false;
+  std::atomic<bool> stop = false;
+  std::thread killer([&] {
+    while (!stop) {
+      if (pid_t gpg = find_process(homes, "--verify"); gpg != 0) {
+        // Once it is well into the file, when the pipe is full nearly all the time.
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        killed = find_process(homes, "--verify") == gpg && ::kill(gpg, SIGKILL) == 0;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  auto result = check({trusted(k_->good)}, signature, big);
+  stop = true;
+  killer.join();
+  ASSERT_TRUE(killed) << "gpg finished before it could be killed";
+  EXPECT_FALSE(result);
 }
 
 TEST_F(Verify, KeyInsteadOfSignature) {
