@@ -178,7 +178,14 @@ Result<std::string> import_verified(store::Store& store, const GlobalConfig& glo
     }
   }
   if (::lseek(aci_fd, 0, SEEK_SET) < 0) return Error::sys(errno, "rewinding " + source.description);
-  auto pending = store.stage(aci_fd);
+  // The tree is extracted from the stored tar while the import writes it; nothing of it is
+  // used unless the image is kept (render_tree adopts it), and it is removed otherwise.
+  // Declared in this order so that the tree goes (and stops reading) before `growing` does.
+  aci::GrowingFile growing;
+  std::unique_ptr<store::SpeculativeTree> speculative;
+  auto pending = store.stage(aci_fd, store::Store::kDefaultMaxImageSize, &growing, [&](int tmp_fd) {
+    speculative = store::SpeculativeTree::start(store, tmp_fd, growing);
+  });
   if (!pending) return std::move(pending).error();
   if (auto st = check_requested(ref, pending->manifest()); !st) return std::move(st).error();
   if (auto st = check_signature(global, pending->manifest(), aci_fd, source, early.get()); !st) {
@@ -191,8 +198,9 @@ Result<std::string> import_verified(store::Store& store, const GlobalConfig& glo
   auto existed = store.find_by_id(pending->id());
   auto rec = store.commit(std::move(*pending));
   if (!rec) return std::move(rec).error();
-  auto tree =
-      store::render_tree(store, rec->id, dependency_resolver(store, global, options, depth));
+  auto tree = store::render_tree(store, rec->id,
+                                 dependency_resolver(store, global, options, depth),
+                                 speculative.get());
   if (!tree) {
     if (!existed) {
       // Best effort: the render error is what the user needs to see.

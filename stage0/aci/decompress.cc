@@ -90,12 +90,13 @@ bool looks_compressed(std::string_view head) {
 // `decoded`: a decompressor ran, so a compressed stream where the tar should be is a second
 // layer; otherwise it is only a file that starts like one and is not.
 template <typename ReadFn>
-oslayer::Result<Decompressed> copy_out(ReadFn&& read, int out_fd, uint64_t max_size, bool decoded) {
+oslayer::Result<Decompressed> copy_out(ReadFn&& read, int out_fd, uint64_t max_size, bool decoded,
+                                       GrowingFile* growing) {
   auto not_a_tar = [&](std::string_view head) {
     return Error::msg(decoded && looks_compressed(head) ? kTwice : kNotAnAci);
   };
   // Hashing and writing run on their own thread, so this one only decompresses.
-  auto writer = HashingWriter::start(out_fd);
+  auto writer = HashingWriter::start(out_fd, growing);
   if (!writer) return std::move(writer).error().context("decompressing ACI");
   uint64_t total = 0;
   // The first bytes are kept until the tar magic can be checked, so garbage is reported as
@@ -140,14 +141,16 @@ oslayer::Result<Decompressed> copy_out(ReadFn&& read, int out_fd, uint64_t max_s
 
 }  // namespace
 
-oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_size) {
+oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_size,
+                                            GrowingFile* growing) {
   auto head = read_head(in_fd);
   if (!head) return std::move(head).error();
   if (head->empty()) return Error::msg("not an ACI: empty input");
   if (looks_like_gzip(*head)) {
     auto gz = GzipReader::open(in_fd, std::move(*head));
     if (!gz) return std::move(gz).error().context("decompressing ACI");
-    return copy_out([&](std::span<char> b) { return (*gz)->read(b); }, out_fd, max_size, true);
+    return copy_out([&](std::span<char> b) { return (*gz)->read(b); }, out_fd, max_size, true,
+                    growing);
   }
 
   // bzip2, xz or a plain tar: libarchive, whose decoders check their own CRCs.
@@ -171,7 +174,7 @@ oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_
     if (n < 0) return detail::archive_error(a.get(), "decoding");
     return static_cast<size_t>(n);
   };
-  return copy_out(read, out_fd, max_size, archive_filter_count(a.get()) > 1);
+  return copy_out(read, out_fd, max_size, archive_filter_count(a.get()) > 1, growing);
 }
 
 }  // namespace stage0::aci

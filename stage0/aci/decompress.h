@@ -6,6 +6,7 @@
 #include <string>
 
 #include "oslayer/result.h"
+#include "stage0/aci/growing_file.h"
 
 namespace stage0::aci {
 
@@ -19,6 +20,9 @@ struct Decompressed {
 // ones the spec allows are accepted, one layer deep. Fails once more than `max_size` bytes
 // would come out (nothing beyond max_size is written), and on anything that is not a tar once
 // uncompressed. Memory stays at a few buffers whatever the image size.
-oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_size);
+// With `growing`, every block written to out_fd is announced there as soon as it is written
+// (GrowingFile::advance); ending it, on success or failure, is the caller's.
+oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_size,
+                                            GrowingFile* growing = nullptr);
 
 }  // namespace stage0::aci

@@ -49,6 +49,7 @@ class Extractor {
 
   Status run(int tar_fd) {
     detail::Source source;
+    source.growing = options_.growing;
     auto a = detail::open_tar(tar_fd, source);
     if (!a) return std::move(a).error();
     archive_entry* e = nullptr;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "oslayer/result.h"
+#include "stage0/aci/growing_file.h"
 
 namespace stage0::aci {
 
@@ -29,6 +30,9 @@ struct ExtractOptions {
   bool preserve_owner = ::geteuid() == 0;
   // Cap on the sum of the regular files' sizes (as declared, so sparse files count in full).
   uint64_t max_expanded_bytes = kDefaultMaxExpandedBytes;
+  // The tar is still being written by another thread (GrowingFile): read it as it grows, up to
+  // where the writer finishes. Abandoned, it ends the extraction with an error.
+  const GrowingFile* growing = nullptr;
 };
 
 // Extracts the tar in `tar_fd` (read from offset 0 with pread; the fd must be seekable) into

@@ -7,11 +7,12 @@
 
 namespace stage0::aci {
 
-HashingWriter::HashingWriter(int out_fd)
-    : out_fd_(out_fd), buffers_(kBuffers, std::vector<char>(kBufferSize)) {}
+HashingWriter::HashingWriter(int out_fd, GrowingFile* growing)
+    : out_fd_(out_fd), growing_(growing), buffers_(kBuffers, std::vector<char>(kBufferSize)) {}
 
-oslayer::Result<std::unique_ptr<HashingWriter>> HashingWriter::start(int out_fd) {
-  std::unique_ptr<HashingWriter> w(new HashingWriter(out_fd));
+oslayer::Result<std::unique_ptr<HashingWriter>> HashingWriter::start(int out_fd,
+                                                                     GrowingFile* growing) {
+  std::unique_ptr<HashingWriter> w(new HashingWriter(out_fd, growing));
   // std::thread reports a failed pthread_create by throwing; our code throws nothing, so the
   // exception is turned into an error right here, where the library is called.
   try {
@@ -74,6 +75,7 @@ void HashingWriter::run() {
     std::string_view chunk(buffers_[index].data(), lengths_[index]);
     sha_.update(chunk);
     auto written = oslayer::write_all(out_fd_, chunk);
+    if (written && growing_ != nullptr) growing_->advance(chunk.size());
     {
       std::lock_guard lock(mu_);
       if (!written) error_ = std::move(written).error();

@@ -19,6 +19,7 @@
 
 #include "oslayer/result.h"
 #include "stage0/aci/digest.h"
+#include "stage0/aci/growing_file.h"
 
 namespace stage0::aci {
 
@@ -28,8 +29,10 @@ class HashingWriter {
   static constexpr size_t kBuffers = 4;
 
   // Starts the writer thread for `out_fd` (not owned; it must stay open until finish() or the
-  // destructor returns).
-  static oslayer::Result<std::unique_ptr<HashingWriter>> start(int out_fd);
+  // destructor returns). With `growing`, each buffer written is announced there (advance), for
+  // a reader that follows the file; ending it (finish or abandon) is the caller's.
+  static oslayer::Result<std::unique_ptr<HashingWriter>> start(int out_fd,
+                                                               GrowingFile* growing = nullptr);
 
   // Stops the thread without writing what is still queued, and joins it. Whatever was written
   // stays in out_fd: the caller owns the file and discards it on failure.
@@ -47,10 +50,11 @@ class HashingWriter {
   oslayer::Result<std::string> finish();
 
  private:
-  explicit HashingWriter(int out_fd);
+  HashingWriter(int out_fd, GrowingFile* growing);
   void run();
 
   const int out_fd_;
+  GrowingFile* const growing_;
   std::vector<std::vector<char>> buffers_;
   size_t lengths_[kBuffers] = {};
   Sha512 sha_;  // only the writer thread touches it until the join

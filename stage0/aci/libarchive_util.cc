@@ -21,9 +21,19 @@ la_ssize_t read_source(archive* a, void* data, const void** out) {
     *out = s->buffer.data();
     return static_cast<la_ssize_t>(n);
   }
+  size_t want = s->buffer.size();
+  if (s->growing != nullptr) {
+    auto written = s->growing->wait_beyond(static_cast<uint64_t>(s->offset));
+    if (!written) {
+      archive_set_error(a, ECANCELED, "the file being read was abandoned by its writer");
+      return -1;
+    }
+    if (*written <= static_cast<uint64_t>(s->offset)) return 0;  // its end
+    want = std::min<uint64_t>(want, *written - static_cast<uint64_t>(s->offset));
+  }
   for (;;) {
-    ssize_t n = s->positional ? ::pread(s->fd, s->buffer.data(), s->buffer.size(), s->offset)
-                              : ::read(s->fd, s->buffer.data(), s->buffer.size());
+    ssize_t n = s->positional ? ::pread(s->fd, s->buffer.data(), want, s->offset)
+                              : ::read(s->fd, s->buffer.data(), want);
     if (n < 0) {
       if (errno == EINTR) continue;
       archive_set_error(a, errno, "reading the archive");
@@ -39,8 +49,17 @@ la_ssize_t read_source(archive* a, void* data, const void** out) {
 // Only registered for positional sources. A skip stops at the end of the file: told that less
 // was skipped than asked, libarchive reports a truncated archive, where a skip past the end
 // would have looked like a clean end of the archive at the next header.
-la_int64_t skip_source(archive*, void* data, la_int64_t request) {
+la_int64_t skip_source(archive* a, void* data, la_int64_t request) {
   auto* s = static_cast<Source*>(data);
+  if (s->growing != nullptr && request > 0) {
+    // Wait for the last byte skipped to, or the end: the size is only known then.
+    auto written = s->growing->wait_beyond(static_cast<uint64_t>(s->offset + request - 1));
+    if (!written) {
+      archive_set_error(a, ECANCELED, "the file being read was abandoned by its writer");
+      return ARCHIVE_FATAL;
+    }
+    s->size = static_cast<off_t>(*written);
+  }
   off_t left = s->size > s->offset ? s->size - s->offset : 0;
   if (request > left) request = left;
   s->offset += static_cast<off_t>(request);

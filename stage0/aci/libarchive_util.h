@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "oslayer/result.h"
+#include "stage0/aci/growing_file.h"
 
 namespace stage0::aci::detail {
 
@@ -29,6 +30,9 @@ oslayer::Error archive_error(archive* a, const std::string& what);
 struct Source {
   int fd = -1;
   bool positional = false;
+  // A positional source that another thread is still writing: reads and skips wait for its
+  // bytes, and its end is where the writer finishes, not the size at open.
+  const GrowingFile* growing = nullptr;
   off_t offset = 0;
   off_t size = 0;         // of a positional source, so that skips stop at the end
   uint64_t consumed = 0;  // bytes read so far, to tell an empty input from a bad one

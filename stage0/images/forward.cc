@@ -17,9 +17,11 @@ R call(F fn) {
 
 namespace aci {
 
-oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_size) {
-  return call<oslayer::Result<Decompressed>>(
-      [&](const images::ImagesModule& m) { return m.decompress_to(in_fd, out_fd, max_size); });
+oslayer::Result<Decompressed> decompress_to(int in_fd, int out_fd, uint64_t max_size,
+                                            GrowingFile* growing) {
+  return call<oslayer::Result<Decompressed>>([&](const images::ImagesModule& m) {
+    return m.decompress_to(in_fd, out_fd, max_size, growing);
+  });
 }
 
 oslayer::Result<AciManifest> read_manifest(int tar_fd) {

@@ -34,7 +34,8 @@ struct ImagesModule {
   // The module has its own copy of oslayer's logger: rkt hands its settings over on load.
   void (*log_init)(std::string tag, bool debug);
 
-  oslayer::Result<aci::Decompressed> (*decompress_to)(int in_fd, int out_fd, uint64_t max_size);
+  oslayer::Result<aci::Decompressed> (*decompress_to)(int in_fd, int out_fd, uint64_t max_size,
+                                                      aci::GrowingFile* growing);
   oslayer::Result<aci::AciManifest> (*read_manifest)(int tar_fd);
   oslayer::Status (*extract)(int tar_fd, int dest_dir, const aci::ExtractOptions& options);
 

@@ -17,6 +17,7 @@
 #include "oslayer/fd.h"
 #include "oslayer/flock.h"
 #include "oslayer/result.h"
+#include "stage0/aci/growing_file.h"
 #include "stage0/store/db.h"
 
 namespace stage0::store {
@@ -89,8 +90,13 @@ class Store {
   static oslayer::Result<Store> open(const std::string& data_dir);
 
   // Decompresses and hashes the ACI readable from `source_fd` into a temp file, and reads and
-  // validates its manifest.
-  oslayer::Result<PendingImage> stage(int source_fd, uint64_t max_size = kDefaultMaxImageSize);
+  // validates its manifest. With `growing`, `on_temp_file` is called with the temp file before
+  // anything is written to it, each block is announced in `growing` as it is written, and
+  // `growing` is finished (the tar is whole) or abandoned (the import failed) before the tar is
+  // read back: for a reader that follows the file (SpeculativeTree).
+  oslayer::Result<PendingImage> stage(int source_fd, uint64_t max_size = kDefaultMaxImageSize,
+                                      aci::GrowingFile* growing = nullptr,
+                                      const std::function<void(int tmp_fd)>& on_temp_file = {});
   // Moves the blob into place (keeping an existing identical one) and records it. Idempotent:
   // committing an image that is already stored only refreshes its record.
   oslayer::Result<ImageRecord> commit(PendingImage&& image);

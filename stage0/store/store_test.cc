@@ -3,10 +3,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <gtest/gtest.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -274,6 +276,92 @@ TEST_F(StoreTest, RendersDependenciesInOrderWithWhitelist) {
   auto trees = trees_of_image(*store_, top->id);
   ASSERT_TRUE(trees);
   EXPECT_EQ(trees->size(), 1u);
+}
+
+// The directories directly in cas/tree whose name starts with ".tmp-", with their inodes.
+std::vector<std::pair<std::string, ino_t>> temp_trees(const std::string& cas) {
+  std::vector<std::pair<std::string, ino_t>> out;
+  DIR* d = ::opendir((cas + "/tree").c_str());
+  if (d == nullptr) return out;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n.rfind(".tmp-", 0) == 0) out.emplace_back(n, e->d_ino);
+  }
+  ::closedir(d);
+  return out;
+}
+
+// Imports `aci` with a tree extracted during the import, and renders it with that tree offered.
+// Returns the tree and whether the rendered one is the very directory extracted then.
+struct SpeculativeRender {
+  oslayer::Result<Tree> tree;
+  bool adopted;
+  size_t temp_left;
+};
+SpeculativeRender import_and_render(Store& store, const std::string& aci) {
+  auto fd = oslayer::open_path(aci, O_RDONLY);
+  EXPECT_TRUE(fd);
+  aci::GrowingFile growing;
+  std::unique_ptr<SpeculativeTree> speculative;
+  auto pending = store.stage(fd->get(), Store::kDefaultMaxImageSize, &growing, [&](int tmp_fd) {
+    speculative = SpeculativeTree::start(store, tmp_fd, growing);
+  });
+  EXPECT_TRUE(pending) << pending.error().text();
+  EXPECT_NE(speculative, nullptr);
+  auto temps = temp_trees(store.cas_dir());
+  EXPECT_EQ(temps.size(), 1u);
+  auto rec = store.commit(std::move(*pending));
+  EXPECT_TRUE(rec) << rec.error().text();
+  SpeculativeRender out{render_tree(store, rec->id, store_only_resolver(store), speculative.get()),
+                        false, 0};
+  speculative.reset();
+  out.temp_left = temp_trees(store.cas_dir()).size();
+  struct stat st {};
+  if (out.tree && !temps.empty() && ::stat(out.tree->path.c_str(), &st) == 0) {
+    out.adopted = st.st_ino == temps.front().second;
+  }
+  return out;
+}
+
+TEST_F(StoreTest, ATreeExtractedDuringTheImportIsTheRender) {
+  auto r = import_and_render(*store_, write_aci(dir_ + "/a.aci", manifest_json("example.com/a"),
+                                                {{"etc", "", true}, {"etc/x", "x"}}));
+  ASSERT_TRUE(r.tree) << r.tree.error().text();
+  EXPECT_TRUE(r.adopted) << "the tree was extracted again";
+  EXPECT_EQ(r.temp_left, 0u);
+  auto x = oslayer::read_file(r.tree->path + "/rootfs/etc/x", 100);
+  ASSERT_TRUE(x);
+  EXPECT_EQ(*x, "x");
+  EXPECT_TRUE(verify_tree(*store_, r.tree->id));
+}
+
+TEST_F(StoreTest, ATreeExtractedDuringTheImportIsDroppedWhenAWhitelistApplies) {
+  auto r = import_and_render(
+      *store_, write_aci(dir_ + "/w.aci",
+                         manifest_json("example.com/w", R"(,"pathWhitelist":["/keep"])"),
+                         {{"keep", "k"}, {"drop", "d"}}));
+  ASSERT_TRUE(r.tree) << r.tree.error().text();
+  EXPECT_FALSE(r.adopted);
+  EXPECT_EQ(r.temp_left, 0u);
+  EXPECT_TRUE(oslayer::read_file(r.tree->path + "/rootfs/keep", 100));
+  EXPECT_FALSE(oslayer::read_file(r.tree->path + "/rootfs/drop", 100));
+}
+
+TEST_F(StoreTest, AFailedImportLeavesNoExtractedTree) {
+  const std::string bad = dir_ + "/bad.aci";
+  write_aci(bad, manifest_json("example.com/a"), {{"f", std::string(200000, 'z')}});
+  ASSERT_EQ(::truncate(bad.c_str(), 100000), 0);  // cut in the middle of the file's data
+  auto fd = oslayer::open_path(bad, O_RDONLY);
+  ASSERT_TRUE(fd);
+  aci::GrowingFile growing;
+  std::unique_ptr<SpeculativeTree> speculative;
+  auto pending = store_->stage(fd->get(), Store::kDefaultMaxImageSize, &growing, [&](int tmp_fd) {
+    speculative = SpeculativeTree::start(*store_, tmp_fd, growing);
+  });
+  EXPECT_FALSE(pending);
+  speculative.reset();
+  EXPECT_EQ(temp_trees(store_->cas_dir()).size(), 0u);
+  EXPECT_EQ(count_files("tree"), 0u);
 }
 
 TEST_F(StoreTest, VerifyDetectsTampering) {

@@ -4,11 +4,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <random>
+#include <system_error>
 
 #include "oslayer/atomic_file.h"
 #include "oslayer/flock.h"
+#include "oslayer/log.h"
 #include "oslayer/remove_tree.h"
 #include "stage0/aci/digest.h"
 #include "stage0/aci/extract.h"
@@ -69,32 +73,31 @@ oslayer::Status fsync_dir(int dir, const std::string& path) {
   return oslayer::ok();
 }
 
-// Renders into tree/.tmp-*, then renames into place; the caller holds the tree's lock.
-oslayer::Status render_into_place(Store& store, const std::string& tree_id,
-                                  const std::vector<Layer>& layers) {
-  int cas = store.cas_fd();
+// Makes tree/.tmp-*/rootfs for a render; returns "tree/.tmp-*".
+oslayer::Result<std::string> make_temp_tree(int cas) {
   std::string tmp = "tree/.tmp-" + random_suffix();
   if (::mkdirat(cas, tmp.c_str(), 0755) < 0) return oslayer::Error::sys(errno, "creating " + tmp);
+  if (::mkdirat(cas, (tmp + "/rootfs").c_str(), 0755) < 0) {
+    int err = errno;
+    (void)oslayer::remove_tree(cas, tmp);
+    return oslayer::Error::sys(err, "creating rootfs");
+  }
+  return tmp;
+}
+
+// Hashes the extracted tree in `tmp`, records what it is, makes it durable and renames it to
+// tree/<tree_id>, marker last; the caller holds the tree's lock. `tmp` is removed on failure.
+oslayer::Status finish_into_place(Store& store, const std::string& tree_id, const std::string& tmp,
+                                  const std::string& top_image_id) {
+  int cas = store.cas_fd();
   auto cleanup = [&](oslayer::Error e) {
     // The temp tree is useless after a failure; a leftover would only cost disk.
     (void)oslayer::remove_tree(cas, tmp);
     return e;
   };
-  if (::mkdirat(cas, (tmp + "/rootfs").c_str(), 0755) < 0) {
-    return cleanup(oslayer::Error::sys(errno, "creating rootfs"));
-  }
   auto rootfs = oslayer::open_at(cas, tmp + "/rootfs", O_RDONLY | O_DIRECTORY);
   if (!rootfs) return cleanup(std::move(rootfs).error());
-  for (const auto& layer : layers) {
-    auto blob = store.open_blob(layer.image_id);
-    if (!blob) return cleanup(std::move(blob).error());
-    aci::ExtractOptions options;
-    options.whitelists = &layer.whitelists;
-    if (auto st = aci::extract(blob->get(), rootfs->get(), options); !st) {
-      return cleanup(std::move(st).error().context("extracting " + layer.image_id));
-    }
-  }
-  auto top = store.find_by_id(layers.back().image_id);
+  auto top = store.find_by_id(top_image_id);
   if (!top) return cleanup(std::move(top).error());
   auto hash = aci::hash_tree(rootfs->get());
   if (!hash) return cleanup(std::move(hash).error().context("hashing the tree"));
@@ -102,7 +105,7 @@ oslayer::Status render_into_place(Store& store, const std::string& tree_id,
   if (!dir) return cleanup(std::move(dir).error());
   for (const auto& [name, content] :
        {std::pair<std::string, std::string>{"manifest", top->manifest},
-        {"image", layers.back().image_id},
+        {"image", top_image_id},
         {"hash", *hash}}) {
     if (auto st = oslayer::write_file_atomic(dir->get(), name, content, 0644); !st) {
       return cleanup(std::move(st).error());
@@ -122,6 +125,30 @@ oslayer::Status render_into_place(Store& store, const std::string& tree_id,
   return fsync_dir(cas, "tree");
 }
 
+// Renders into tree/.tmp-*, then renames into place; the caller holds the tree's lock.
+oslayer::Status render_into_place(Store& store, const std::string& tree_id,
+                                  const std::vector<Layer>& layers) {
+  int cas = store.cas_fd();
+  auto tmp = make_temp_tree(cas);
+  if (!tmp) return std::move(tmp).error();
+  auto cleanup = [&](oslayer::Error e) {
+    (void)oslayer::remove_tree(cas, *tmp);
+    return e;
+  };
+  auto rootfs = oslayer::open_at(cas, *tmp + "/rootfs", O_RDONLY | O_DIRECTORY);
+  if (!rootfs) return cleanup(std::move(rootfs).error());
+  for (const auto& layer : layers) {
+    auto blob = store.open_blob(layer.image_id);
+    if (!blob) return cleanup(std::move(blob).error());
+    aci::ExtractOptions options;
+    options.whitelists = &layer.whitelists;
+    if (auto st = aci::extract(blob->get(), rootfs->get(), options); !st) {
+      return cleanup(std::move(st).error().context("extracting " + layer.image_id));
+    }
+  }
+  return finish_into_place(store, tree_id, *tmp, layers.back().image_id);
+}
+
 }  // namespace
 
 oslayer::Result<std::vector<Layer>> resolve_layers(Store& store, const std::string& image_id,
@@ -132,7 +159,8 @@ oslayer::Result<std::vector<Layer>> resolve_layers(Store& store, const std::stri
 }
 
 oslayer::Result<Tree> render_tree(Store& store, const std::string& image_id,
-                                  const DependencyResolver& resolve) {
+                                  const DependencyResolver& resolve,
+                                  SpeculativeTree* speculative) {
   auto fail = [&](oslayer::Error e) {
     return std::move(e).context("rendering the tree of " + image_id);
   };
@@ -151,6 +179,16 @@ oslayer::Result<Tree> render_tree(Store& store, const std::string& image_id,
   if (!lock) return fail(std::move(lock).error());
   // Another process may have rendered it while we waited for the lock.
   if (is_rendered(store.cas_fd(), tree_id)) return tree;
+  // The tree extracted during the import is the whole render when the image is one layer that
+  // no whitelist filters; if anything is wrong with it, the render starts over from the blob.
+  if (speculative != nullptr && layers->size() == 1 && layers->front().whitelists.empty() &&
+      layers->front().image_id == image_id) {
+    auto tmp = speculative->take();
+    auto st = tmp ? finish_into_place(store, tree_id, *tmp, image_id) : tmp.error();
+    if (st) return tree;
+    oslayer::log_debug("image: the tree extracted during the import is not used (" +
+                       st.error().text() + "); extracting it from the store");
+  }
   if (auto st = render_into_place(store, tree_id, *layers); !st) {
     // A refused image must leave the store as it was, lock file included. Unlinked while still
     // held, as remove_tree_dir does: a waiter then retries on a tree that is not rendered.
@@ -228,6 +266,48 @@ DependencyResolver store_only_resolver(Store& store) {
     }
     return (*rec)->id;
   };
+}
+
+std::unique_ptr<SpeculativeTree> SpeculativeTree::start(Store& store, int tar_fd,
+                                                        aci::GrowingFile& growing) {
+  auto fail = [](const oslayer::Error& e) {
+    oslayer::log_debug("image: the tree is extracted after the import: " + e.text());
+    return nullptr;
+  };
+  oslayer::Fd tar(::fcntl(tar_fd, F_DUPFD_CLOEXEC, 0));
+  if (!tar.valid()) return fail(oslayer::Error::sys(errno, "dup"));
+  auto tmp = make_temp_tree(store.cas_fd());
+  if (!tmp) return fail(tmp.error());
+  std::unique_ptr<SpeculativeTree> t(
+      new SpeculativeTree(store.cas_fd(), std::move(*tmp), std::move(tar), growing));
+  auto rootfs = oslayer::open_at(t->cas_, t->tmp_ + "/rootfs", O_RDONLY | O_DIRECTORY);
+  if (!rootfs) return fail(rootfs.error());
+  // std::thread reports a failed pthread_create by throwing; our code throws nothing.
+  try {
+    t->thread_ = std::thread([raw = t.get(), root = std::move(*rootfs)] {
+      aci::ExtractOptions options;
+      options.growing = &raw->growing_;
+      raw->result_ = aci::extract(raw->tar_.get(), root.get(), options);
+    });
+  } catch (const std::system_error& e) {
+    return fail(oslayer::Error::sys(e.code().value(), "starting the extraction thread"));
+  }
+  return t;
+}
+
+SpeculativeTree::~SpeculativeTree() {
+  if (thread_.joinable()) {
+    growing_.abandon();  // a wait for bytes that will never come ends now
+    thread_.join();
+  }
+  if (!adopted_) (void)oslayer::remove_tree(cas_, tmp_);
+}
+
+oslayer::Result<std::string> SpeculativeTree::take() {
+  if (thread_.joinable()) thread_.join();
+  if (!result_) return std::move(result_).error().context("extracting during the import");
+  adopted_ = true;
+  return tmp_;
 }
 
 }  // namespace stage0::store

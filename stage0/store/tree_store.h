@@ -6,12 +6,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "appc-spec/image_manifest.h"
 #include "oslayer/fd.h"
 #include "oslayer/result.h"
+#include "stage0/aci/growing_file.h"
 #include "stage0/store/store.h"
 
 namespace stage0::store {
@@ -33,9 +36,48 @@ struct Layer {
 oslayer::Result<std::vector<Layer>> resolve_layers(Store& store, const std::string& image_id,
                                                    const DependencyResolver& resolve);
 
-// Renders (or finds already rendered) the tree of `image_id`.
+// A tree extracted from an image's tar while the import is still writing it (Store::stage's
+// GrowingFile), before anyone knows whether the image will be kept or what it depends on: the
+// tar is then read right behind the writer, from the page cache, and the tree is ready about
+// when the import is, instead of being extracted after it. render_tree adopts it when the
+// image is a single layer that no whitelist filters (the common case); otherwise, or when the
+// extraction failed (a hostile entry: render_tree then meets it again and reports it as ever),
+// it is thrown away.
+class SpeculativeTree {
+ public:
+  // Starts extracting the tar in `tar_fd` (duplicated) into tree/.tmp-* on a thread of its own,
+  // reading it as `growing` says it grows. nullptr (and a debug line) when it cannot start: the
+  // render then goes as without it. `growing` must outlive the object.
+  static std::unique_ptr<SpeculativeTree> start(Store& store, int tar_fd,
+                                                aci::GrowingFile& growing);
+  // Abandons `growing` (a wait for more bytes ends), joins the thread, and removes the
+  // directory unless render_tree adopted it.
+  ~SpeculativeTree();
+  SpeculativeTree(const SpeculativeTree&) = delete;
+  SpeculativeTree& operator=(const SpeculativeTree&) = delete;
+
+  // Waits for the extraction; the directory ("tree/.tmp-*", relative to cas/) once it has
+  // succeeded, which is then the caller's.
+  oslayer::Result<std::string> take();
+
+ private:
+  SpeculativeTree(int cas, std::string tmp, oslayer::Fd tar, aci::GrowingFile& growing)
+      : cas_(cas), tmp_(std::move(tmp)), tar_(std::move(tar)), growing_(growing) {}
+
+  const int cas_;
+  const std::string tmp_;
+  const oslayer::Fd tar_;
+  aci::GrowingFile& growing_;
+  oslayer::Status result_ = oslayer::Error::msg("the extraction did not run");
+  bool adopted_ = false;
+  std::thread thread_;
+};
+
+// Renders (or finds already rendered) the tree of `image_id`, adopting `speculative` when it
+// fits (see SpeculativeTree).
 oslayer::Result<Tree> render_tree(Store& store, const std::string& image_id,
-                                  const DependencyResolver& resolve);
+                                  const DependencyResolver& resolve,
+                                  SpeculativeTree* speculative = nullptr);
 
 // Recomputes the tree's content hash and compares it with the one recorded at render time.
 oslayer::Status verify_tree(Store& store, const std::string& tree_id);
