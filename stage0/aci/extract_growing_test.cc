@@ -17,8 +17,6 @@ using testing::dir;
 using testing::file;
 using testing::read_file;
 
-using ExtractGrowing = testing::ExtractTest;
-
 // The whole tar as bytes, and an empty file for the writer thread to fill.
 struct Feed {
   std::string bytes;
@@ -64,15 +62,28 @@ std::vector<testing::Entry> image() {
   return entries;
 }
 
+// The size of image()'s tar: about 300 KB, nearly all of it the big file.
+size_t image_size() { return 300000 + 6 * 512 + 2 * 512; }
+
+class ExtractGrowing : public testing::ExtractTest {
+ protected:
+  // Extracts image() while another thread writes the first `written` bytes of its tar (all of
+  // them when `written` is npos) and then finishes or abandons the file.
+  oslayer::Status extract_while_written(size_t written, bool finish) {
+    Feed f = make_feed(tmp_, image());
+    if (written == std::string::npos) written = f.bytes.size();
+    GrowingFile growing;
+    std::thread writer([&] { write_slowly(f.out.get(), f.bytes, growing, written, finish); });
+    ExtractOptions options = options_;
+    options.growing = &growing;
+    auto st = extract(f.in.get(), dest_.get(), options);
+    writer.join();
+    return st;
+  }
+};
+
 TEST_F(ExtractGrowing, ReadsRightBehindTheWriter) {
-  Feed f = make_feed(tmp_, image());
-  GrowingFile growing;
-  std::thread writer(
-      [&] { write_slowly(f.out.get(), f.bytes, growing, f.bytes.size(), /*finish=*/true); });
-  ExtractOptions options = options_;
-  options.growing = &growing;
-  auto st = extract(f.in.get(), dest_.get(), options);
-  writer.join();
+  auto st = extract_while_written(std::string::npos, /*finish=*/true);
   ASSERT_TRUE(st) << st.error().text();
   EXPECT_EQ(read_file(dest("etc/hostname")), "box\n");
   EXPECT_EQ(read_file(dest("big")).size(), 300000u);
@@ -81,29 +92,16 @@ TEST_F(ExtractGrowing, ReadsRightBehindTheWriter) {
   expect_outside_untouched();
 }
 
+// The writer stops halfway through the big file without finishing: the reader must not wait
+// for ever.
 TEST_F(ExtractGrowing, AnAbandonedWriterEndsTheExtractionWithAnError) {
-  Feed f = make_feed(tmp_, image());
-  GrowingFile growing;
-  // Stops halfway through the big file, without finishing: the reader must not wait for ever.
-  std::thread writer(
-      [&] { write_slowly(f.out.get(), f.bytes, growing, f.bytes.size() / 2, /*finish=*/false); });
-  ExtractOptions options = options_;
-  options.growing = &growing;
-  auto st = extract(f.in.get(), dest_.get(), options);
-  writer.join();
+  auto st = extract_while_written(image_size() / 2, /*finish=*/false);
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().text().find("abandoned"), std::string::npos) << st.error().text();
 }
 
 TEST_F(ExtractGrowing, AFinishedButTruncatedTarIsAnError) {
-  Feed f = make_feed(tmp_, image());
-  GrowingFile growing;
-  std::thread writer(
-      [&] { write_slowly(f.out.get(), f.bytes, growing, f.bytes.size() / 2, /*finish=*/true); });
-  ExtractOptions options = options_;
-  options.growing = &growing;
-  auto st = extract(f.in.get(), dest_.get(), options);
-  writer.join();
+  auto st = extract_while_written(image_size() / 2, /*finish=*/true);
   EXPECT_FALSE(st) << "a tar cut in the middle of a file was taken whole";
 }
 
