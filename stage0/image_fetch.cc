@@ -198,8 +198,7 @@ Result<std::string> import_verified(store::Store& store, const GlobalConfig& glo
   auto existed = store.find_by_id(pending->id());
   auto rec = store.commit(std::move(*pending));
   if (!rec) return std::move(rec).error();
-  auto tree = store::render_tree(store, rec->id,
-                                 dependency_resolver(store, global, options, depth),
+  auto tree = store::render_tree(store, rec->id, dependency_resolver(store, global, options, depth),
                                  speculative.get());
   if (!tree) {
     if (!existed) {
@@ -272,7 +271,8 @@ Result<std::string> fetch_file(store::Store& store, const GlobalConfig& global, 
     const store::LocalFileRecord again = local_file_of(now);
     if (again.size != file.size || again.mtime_ns != file.mtime_ns ||
         again.ctime_ns != file.ctime_ns) {
-      return Error::msg(path + " changed while it was being fetched; nothing was stored (fetch "
+      return Error::msg(path +
+                        " changed while it was being fetched; nothing was stored (fetch "
                         "it again once it is complete)");
     }
     return oslayer::ok();

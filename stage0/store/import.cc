@@ -31,8 +31,8 @@ std::string labels_json(const appc::ImageManifest& m) {
 PendingImage::~PendingImage() = default;
 
 oslayer::Result<PendingImage> Store::stage(int source_fd, uint64_t max_size,
-                                          aci::GrowingFile* growing,
-                                          const std::function<void(int tmp_fd)>& on_temp_file) {
+                                           aci::GrowingFile* growing,
+                                           const std::function<void(int tmp_fd)>& on_temp_file) {
   auto fail = [](oslayer::Error e) { return std::move(e).context("importing the image"); };
   // O_TMPFILE: the file has no name until commit links it in, so a crash at any point before
   // that leaves nothing behind, not even a temp file to clean.

@@ -2,8 +2,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <gtest/gtest.h>
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -337,9 +337,9 @@ TEST_F(StoreTest, ATreeExtractedDuringTheImportIsTheRender) {
 
 TEST_F(StoreTest, ATreeExtractedDuringTheImportIsDroppedWhenAWhitelistApplies) {
   auto r = import_and_render(
-      *store_, write_aci(dir_ + "/w.aci",
-                         manifest_json("example.com/w", R"(,"pathWhitelist":["/keep"])"),
-                         {{"keep", "k"}, {"drop", "d"}}));
+      *store_,
+      write_aci(dir_ + "/w.aci", manifest_json("example.com/w", R"(,"pathWhitelist":["/keep"])"),
+                {{"keep", "k"}, {"drop", "d"}}));
   ASSERT_TRUE(r.tree) << r.tree.error().text();
   EXPECT_FALSE(r.adopted);
   EXPECT_EQ(r.temp_left, 0u);

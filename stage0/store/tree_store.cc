@@ -1,10 +1,9 @@
 #include "stage0/store/tree_store.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <cerrno>
 #include <random>
@@ -159,8 +158,7 @@ oslayer::Result<std::vector<Layer>> resolve_layers(Store& store, const std::stri
 }
 
 oslayer::Result<Tree> render_tree(Store& store, const std::string& image_id,
-                                  const DependencyResolver& resolve,
-                                  SpeculativeTree* speculative) {
+                                  const DependencyResolver& resolve, SpeculativeTree* speculative) {
   auto fail = [&](oslayer::Error e) {
     return std::move(e).context("rendering the tree of " + image_id);
   };

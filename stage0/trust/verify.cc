@@ -12,8 +12,8 @@
 #include <string>
 
 #include "stage0/trust/gpg_home.h"
-#include "stage0/trust/verify_loop.h"
 #include "stage0/trust/trust_store.h"
+#include "stage0/trust/verify_loop.h"
 
 namespace stage0::trust {
 namespace {

@@ -231,8 +231,7 @@ TEST_F(Verify, EveryByteOfALargeFileCounts) {
     const std::string path = tmp.write("changed-" + std::to_string(at) + ".aci", changed);
     auto bad = check({trusted(k_->good)}, signature, path);
     ASSERT_FALSE(bad) << "a change at byte " << at << " went unseen";
-    EXPECT_EQ(bad.error().text(), "signature does not match the image")
-        << bad.error().text();
+    EXPECT_EQ(bad.error().text(), "signature does not match the image") << bad.error().text();
   }
   const std::string shorter = tmp.write("short.aci", bytes.substr(0, bytes.size() - 1));
   EXPECT_FALSE(check({trusted(k_->good)}, signature, shorter));
