@@ -180,12 +180,8 @@ Result<std::string> import_verified(store::Store& store, const GlobalConfig& glo
   if (::lseek(aci_fd, 0, SEEK_SET) < 0) return Error::sys(errno, "rewinding " + source.description);
   // The tree is extracted from the stored tar while the import writes it; nothing of it is
   // used unless the image is kept (render_tree adopts it), and it is removed otherwise.
-  // Declared in this order so that the tree goes (and stops reading) before `growing` does.
-  aci::GrowingFile growing;
   std::unique_ptr<store::SpeculativeTree> speculative;
-  auto pending = store.stage(aci_fd, store::Store::kDefaultMaxImageSize, &growing, [&](int tmp_fd) {
-    speculative = store::SpeculativeTree::start(store, tmp_fd, growing);
-  });
+  auto pending = store::stage_with_tree(store, aci_fd, speculative);
   if (!pending) return std::move(pending).error();
   if (auto st = check_requested(ref, pending->manifest()); !st) return std::move(st).error();
   if (auto st = check_signature(global, pending->manifest(), aci_fd, source, early.get()); !st) {

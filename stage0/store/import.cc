@@ -31,17 +31,13 @@ std::string labels_json(const appc::ImageManifest& m) {
 PendingImage::~PendingImage() = default;
 
 oslayer::Result<PendingImage> Store::stage(int source_fd, uint64_t max_size,
-                                           aci::GrowingFile* growing,
-                                           const std::function<void(int tmp_fd)>& on_temp_file) {
+                                           const Follower& follow) {
   auto fail = [](oslayer::Error e) { return std::move(e).context("importing the image"); };
   // O_TMPFILE: the file has no name until commit links it in, so a crash at any point before
   // that leaves nothing behind, not even a temp file to clean.
   auto tmp = oslayer::open_at(cas_.get(), "tmp", O_TMPFILE | O_RDWR, 0644);
-  if (!tmp) {
-    if (growing != nullptr) growing->abandon();
-    return fail(std::move(tmp).error());
-  }
-  if (growing != nullptr && on_temp_file) on_temp_file(tmp->get());
+  if (!tmp) return fail(std::move(tmp).error());
+  aci::GrowingFile* growing = follow ? follow(tmp->get()) : nullptr;
   auto decompressed = aci::decompress_to(source_fd, tmp->get(), max_size, growing);
   if (growing != nullptr) {
     if (decompressed) {

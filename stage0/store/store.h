@@ -90,13 +90,13 @@ class Store {
   static oslayer::Result<Store> open(const std::string& data_dir);
 
   // Decompresses and hashes the ACI readable from `source_fd` into a temp file, and reads and
-  // validates its manifest. With `growing`, `on_temp_file` is called with the temp file before
-  // anything is written to it, each block is announced in `growing` as it is written, and
-  // `growing` is finished (the tar is whole) or abandoned (the import failed) before the tar is
-  // read back: for a reader that follows the file (SpeculativeTree).
+  // validates its manifest. With `follow`, a reader of the temp file is started before anything
+  // is written to it: `follow` gets the file and returns where to announce each block as it is
+  // written (or nullptr), which stage() then finishes (the tar is whole) or abandons (the import
+  // failed) before reading the manifest back. See SpeculativeTree.
+  using Follower = std::function<aci::GrowingFile*(int tmp_fd)>;
   oslayer::Result<PendingImage> stage(int source_fd, uint64_t max_size = kDefaultMaxImageSize,
-                                      aci::GrowingFile* growing = nullptr,
-                                      const std::function<void(int tmp_fd)>& on_temp_file = {});
+                                      const Follower& follow = {});
   // Moves the blob into place (keeping an existing identical one) and records it. Idempotent:
   // committing an image that is already stored only refreshes its record.
   oslayer::Result<ImageRecord> commit(PendingImage&& image);

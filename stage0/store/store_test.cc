@@ -301,11 +301,8 @@ struct SpeculativeRender {
 SpeculativeRender import_and_render(Store& store, const std::string& aci) {
   auto fd = oslayer::open_path(aci, O_RDONLY);
   EXPECT_TRUE(fd);
-  aci::GrowingFile growing;
   std::unique_ptr<SpeculativeTree> speculative;
-  auto pending = store.stage(fd->get(), Store::kDefaultMaxImageSize, &growing, [&](int tmp_fd) {
-    speculative = SpeculativeTree::start(store, tmp_fd, growing);
-  });
+  auto pending = stage_with_tree(store, fd->get(), speculative);
   EXPECT_TRUE(pending) << pending.error().text();
   EXPECT_NE(speculative, nullptr);
   auto temps = temp_trees(store.cas_dir());
@@ -353,11 +350,8 @@ TEST_F(StoreTest, AFailedImportLeavesNoExtractedTree) {
   ASSERT_EQ(::truncate(bad.c_str(), 100000), 0);  // cut in the middle of the file's data
   auto fd = oslayer::open_path(bad, O_RDONLY);
   ASSERT_TRUE(fd);
-  aci::GrowingFile growing;
   std::unique_ptr<SpeculativeTree> speculative;
-  auto pending = store_->stage(fd->get(), Store::kDefaultMaxImageSize, &growing, [&](int tmp_fd) {
-    speculative = SpeculativeTree::start(*store_, tmp_fd, growing);
-  });
+  auto pending = stage_with_tree(*store_, fd->get(), speculative);
   EXPECT_FALSE(pending);
   speculative.reset();
   EXPECT_EQ(temp_trees(store_->cas_dir()).size(), 0u);

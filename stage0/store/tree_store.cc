@@ -266,8 +266,7 @@ DependencyResolver store_only_resolver(Store& store) {
   };
 }
 
-std::unique_ptr<SpeculativeTree> SpeculativeTree::start(Store& store, int tar_fd,
-                                                        aci::GrowingFile& growing) {
+std::unique_ptr<SpeculativeTree> SpeculativeTree::start(Store& store, int tar_fd) {
   auto fail = [](const oslayer::Error& e) {
     oslayer::log_debug("image: the tree is extracted after the import: " + e.text());
     return nullptr;
@@ -277,7 +276,7 @@ std::unique_ptr<SpeculativeTree> SpeculativeTree::start(Store& store, int tar_fd
   auto tmp = make_temp_tree(store.cas_fd());
   if (!tmp) return fail(tmp.error());
   std::unique_ptr<SpeculativeTree> t(
-      new SpeculativeTree(store.cas_fd(), std::move(*tmp), std::move(tar), growing));
+      new SpeculativeTree(store.cas_fd(), std::move(*tmp), std::move(tar)));
   auto rootfs = oslayer::open_at(t->cas_, t->tmp_ + "/rootfs", O_RDONLY | O_DIRECTORY);
   if (!rootfs) return fail(rootfs.error());
   // std::thread reports a failed pthread_create by throwing; our code throws nothing.
@@ -299,6 +298,14 @@ SpeculativeTree::~SpeculativeTree() {
     thread_.join();
   }
   if (!adopted_) (void)oslayer::remove_tree(cas_, tmp_);
+}
+
+oslayer::Result<PendingImage> stage_with_tree(Store& store, int source_fd,
+                                              std::unique_ptr<SpeculativeTree>& tree) {
+  return store.stage(source_fd, Store::kDefaultMaxImageSize, [&](int tmp_fd) {
+    tree = SpeculativeTree::start(store, tmp_fd);
+    return tree ? &tree->growing() : nullptr;
+  });
 }
 
 oslayer::Result<std::string> SpeculativeTree::take() {

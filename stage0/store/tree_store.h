@@ -46,32 +46,39 @@ oslayer::Result<std::vector<Layer>> resolve_layers(Store& store, const std::stri
 class SpeculativeTree {
  public:
   // Starts extracting the tar in `tar_fd` (duplicated) into tree/.tmp-* on a thread of its own,
-  // reading it as `growing` says it grows. nullptr (and a debug line) when it cannot start: the
-  // render then goes as without it. `growing` must outlive the object.
-  static std::unique_ptr<SpeculativeTree> start(Store& store, int tar_fd,
-                                                aci::GrowingFile& growing);
-  // Abandons `growing` (a wait for more bytes ends), joins the thread, and removes the
+  // reading it as growing() says it grows. nullptr (and a debug line) when it cannot start: the
+  // render then goes as without it.
+  static std::unique_ptr<SpeculativeTree> start(Store& store, int tar_fd);
+  // Abandons growing() (a wait for more bytes ends), joins the thread, and removes the
   // directory unless render_tree adopted it.
   ~SpeculativeTree();
   SpeculativeTree(const SpeculativeTree&) = delete;
   SpeculativeTree& operator=(const SpeculativeTree&) = delete;
+
+  // Where the writer of the tar announces its progress.
+  aci::GrowingFile& growing() { return growing_; }
 
   // Waits for the extraction; the directory ("tree/.tmp-*", relative to cas/) once it has
   // succeeded, which is then the caller's.
   oslayer::Result<std::string> take();
 
  private:
-  SpeculativeTree(int cas, std::string tmp, oslayer::Fd tar, aci::GrowingFile& growing)
-      : cas_(cas), tmp_(std::move(tmp)), tar_(std::move(tar)), growing_(growing) {}
+  SpeculativeTree(int cas, std::string tmp, oslayer::Fd tar)
+      : cas_(cas), tmp_(std::move(tmp)), tar_(std::move(tar)) {}
 
   const int cas_;
   const std::string tmp_;
   const oslayer::Fd tar_;
-  aci::GrowingFile& growing_;
+  aci::GrowingFile growing_;
   oslayer::Status result_ = oslayer::Error::msg("the extraction did not run");
   bool adopted_ = false;
   std::thread thread_;
 };
+
+// Store::stage with a SpeculativeTree following the import; `tree` is set to it (nullptr when
+// it could not start), for render_tree.
+oslayer::Result<PendingImage> stage_with_tree(Store& store, int source_fd,
+                                              std::unique_ptr<SpeculativeTree>& tree);
 
 // Renders (or finds already rendered) the tree of `image_id`, adopting `speculative` when it
 // fits (see SpeculativeTree).
