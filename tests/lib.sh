@@ -33,7 +33,13 @@ matches() { if [[ $2 =~ $3 ]]; then ok; else bad "$1: \"$2\" does not match /$3/
 pod_cgroups() { find /sys/fs/cgroup -type d -name "rkt-$1" 2>/dev/null; }
 # host_mounts: the host's mount points, sorted, without pods' network namespace pins
 # (/run/netns/rkt-<uuid>), which the suites running alongside make and remove.
-host_mounts() { cut -d' ' -f5 /proc/self/mountinfo | grep -v '^/run/netns/rkt-' | sort; }
+# Other suites running beside this one mount and unmount in their own mktemp dirs (the crash
+# suite's full-disk tmpfs): those are theirs, and only this suite's own ($T) are compared.
+host_mounts() {
+  cut -d' ' -f5 /proc/self/mountinfo | grep -v '^/run/netns/rkt-' |
+    awk -v tmp="${TMPDIR:-/tmp}/tmp." -v own="$T" \
+      'index($0, tmp) != 1 || $0 == own || index($0, own "/") == 1' | sort
+}
 # eventually SECONDS CMD...: true as soon as CMD is (polled every 50 ms), false after SECONDS.
 eventually() {
   local n=$(($1 * 20))
