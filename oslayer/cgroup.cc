@@ -231,6 +231,23 @@ Status CgroupSet::add_process(pid_t pid) const {
   return ok();
 }
 
+Result<Fd> CgroupSet::open_unified() const {
+  for (const auto& d : dirs_) {
+    if (d.unified) return open_path(d.path, O_PATH | O_DIRECTORY);
+  }
+  return Fd();
+}
+
+Status CgroupSet::add_self_v1() const {
+  for (const auto& d : dirs_) {
+    if (d.unified) continue;
+    if (auto s = write_text(join_path(d.path, "tasks"), "0"); !s) {
+      return std::move(s).context("joining cgroup " + d.path);
+    }
+  }
+  return ok();
+}
+
 Result<bool> CgroupSet::restrict_devices(const std::vector<std::string_view>& allow) const {
   std::vector<DeviceRule> rules;
   for (std::string_view rule : allow) {

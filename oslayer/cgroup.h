@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "oslayer/fd.h"
 #include "oslayer/result.h"
 
 namespace oslayer {
@@ -74,8 +75,20 @@ class CgroupSet {
   // cgroup is made only where something needs it.
   Result<CgroupSet> create_child(const std::string& name,
                                  const std::function<bool(const Dir&)>& where) const;
-  // Moves `pid` (0: the caller) into this cgroup in every hierarchy.
+  // Moves `pid` (0: the caller) into this cgroup in every hierarchy, through cgroup.procs. That
+  // takes the kernel's global cgroup_threadgroup_rwsem for writing, whose first writer after a
+  // quiet spell waits for an RCU grace period (10 to 15 ms here): off the start-up path, a
+  // process is created in its cgroup instead (open_unified, add_self_v1).
   Status add_process(pid_t pid) const;
+  // The unified (cgroup2) directory of this set, opened O_PATH for clone_child/fork_child's
+  // cgroup fd; an empty Fd when the set has none (a v1-only host).
+  Result<Fd> open_unified() const;
+  // Moves the calling process into this cgroup in every v1 hierarchy by writing 0 to `tasks`:
+  // moving the calling thread alone is the one migration that does not take the global rwsem
+  // above, and it moves the process only because the caller has no other thread (it must be
+  // single-threaded: a process just forked is). The unified directory is left alone: the caller
+  // was created in it.
+  Status add_self_v1() const;
   // Denies every device, then allows each rule ("c 1:3 rwm"): in the v1 devices controller
   // (devices.deny, devices.allow), or, on a host without one, in the unified tree (an eBPF
   // device program, device_filter.h). Children made afterwards inherit it. False when the set
@@ -94,15 +107,6 @@ class CgroupSet {
  private:
   std::vector<Dir> dirs_;
 };
-
-// Moving a process into a cgroup takes the kernel's global cgroup_threadgroup_rwsem for writing.
-// The first writer after a quiet spell waits for a full RCU grace period (10 ms and more on a
-// busy host); writers that follow within about one grace period of the last do not. This starts,
-// in a detached thread, a move of the calling process into the cgroup it is already in (no
-// effect but taking that lock), so that a caller about to make a pod pays the wait while it
-// prepares instead of on its critical path. Best effort: any failure is ignored. Must be called
-// before any later fork of the caller relies on being single-threaded.
-void start_cgroup_lock_warmup(const CgroupLayout& layout);
 
 // Removes the cgroup directory `dir` and everything below it, bottom-up (see remove()).
 Status remove_cgroup_tree(const std::string& dir, bool kill_stragglers);

@@ -127,32 +127,47 @@ TEST(CgroupSet, ChildOnlyWhereSelectedKeepsTheParentElsewhere) {
   std::filesystem::remove_all(root);
 }
 
-TEST(CgroupLockWarmup, MovesThisProcessIntoItsOwnCgroupInTheBackground) {
-  // A stand-in hierarchy: a directory whose cgroup.procs is a plain file collects the writes.
-  char tmpl[] = "/tmp/cgroup-warmup-test.XXXXXX";
+TEST(CgroupSet, AddSelfV1WritesZeroToEachV1TasksFileAndSkipsTheUnifiedOne) {
+  // Stand-in hierarchies: plain `tasks` files collect the writes.
+  char tmpl[] = "/tmp/cgroup-self-test.XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
-  std::string dir = tmpl;
-  ASSERT_EQ(::mkdir((dir + "/own").c_str(), 0755), 0);
-  std::string procs = dir + "/own/cgroup.procs";
-  { std::ofstream(procs.c_str()); }
-  CgroupLayout layout{CgroupMode::kLegacy, {{dir, "memory", "own", false}}};
-  start_cgroup_lock_warmup(layout);
-  std::string pid = std::to_string(::getpid()), text;
-  for (int i = 0; i < 500 && text.size() < 2 * pid.size(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    auto r = read_file(procs, 1 << 16);
-    ASSERT_TRUE(r) << r.error().text();
-    text = *r;
+  std::string root = tmpl;
+  for (const char* d : {"/mem", "/sys", "/uni"}) ASSERT_EQ(::mkdir((root + d).c_str(), 0755), 0);
+  for (const char* f : {"/mem/tasks", "/sys/tasks"}) std::ofstream((root + f).c_str());
+  CgroupSet set({{root + "/mem", root, "memory", false},
+                 {root + "/uni", root, "", true},
+                 {root + "/sys", root, "name=systemd", false}});
+  ASSERT_TRUE(set.add_self_v1());
+  for (const char* f : {"/mem/tasks", "/sys/tasks"}) {
+    auto text = read_file(root + f, 64);
+    ASSERT_TRUE(text) << text.error().text();
+    EXPECT_EQ(*text, "0") << f;
   }
-  // Written more than once: the thread keeps the lock warm, not just one move.
-  EXPECT_EQ(text.substr(0, 2 * pid.size()), pid + pid);
-  std::filesystem::remove_all(dir);
+  struct stat st {};
+  EXPECT_NE(::stat((root + "/uni/tasks").c_str(), &st), 0);
+  auto unified = set.open_unified();
+  ASSERT_TRUE(unified) << unified.error().text();
+  ASSERT_TRUE(unified->valid());
+  ASSERT_EQ(::fstat(unified->get(), &st), 0);
+  struct stat want {};
+  ASSERT_EQ(::stat((root + "/uni").c_str(), &want), 0);
+  EXPECT_EQ(st.st_ino, want.st_ino);
+
+  // A v1 directory without `tasks` is an error that names it.
+  CgroupSet missing({{root + "/uni", root, "pids", false}});
+  auto s = missing.add_self_v1();
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().text().find(root + "/uni"), std::string::npos) << s.error().text();
+  std::filesystem::remove_all(root);
 }
 
-TEST(CgroupLockWarmup, AnEmptyLayoutOrAMissingFileIsIgnored) {
-  start_cgroup_lock_warmup(CgroupLayout{});
-  start_cgroup_lock_warmup(
-      CgroupLayout{CgroupMode::kLegacy, {{"/nonexistent", "memory", "", false}}});
+TEST(CgroupSet, OpenUnifiedIsEmptyWithoutAUnifiedDirectory) {
+  CgroupSet v1({{"/nonexistent/memory/rkt-1", "/nonexistent/memory", "memory", false}});
+  auto fd = v1.open_unified();
+  ASSERT_TRUE(fd) << fd.error().text();
+  EXPECT_FALSE(fd->valid());
+  CgroupSet gone({{"/nonexistent/unified/rkt-1", "/nonexistent/unified", "", true}});
+  EXPECT_FALSE(gone.open_unified());
 }
 
 }  // namespace

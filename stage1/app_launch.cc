@@ -94,7 +94,8 @@ Status apply_oom_score_adj(const AppLaunch& l) {
 }
 
 Status enter_app_root(const AppLaunch& l, int report) {
-  if (auto s = l.cgroup.add_process(0); !s) return s;
+  // Created in the unified cgroup by the supervisor; the v1 ones are joined here.
+  if (auto s = l.cgroup.add_self_v1(); !s) return s;
   if (auto s = apply_oom_score_adj(l); !s) return s;
   // The app's mounts live in its own namespace, a slave of the pod's: nothing made here
   // propagates back, and the namespace goes away with the app's last process.

@@ -228,44 +228,55 @@ Status PodRun::start() {
   // --net=none: a network namespace of the pod's own with only a loopback interface.
   const bool own_net = config_.flags.net == "none";
   const int ns_flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (own_net ? CLONE_NEWNET : 0);
-  auto child = oslayer::clone_child(ns_flags, [&]() -> int {
-    // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
-    // then reads end-of-file (its write end died with it), and we stop there.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    go_write.reset();
-    ready_.reset();
-    signals_.reset();
-    // Host handles: a pod's process that got hold of these could leave the pod through them.
-    pod_dir_.reset();
-    host_mount_ns_.reset();
-    char b = 0;
-    ssize_t n;
-    while ((n = ::read(go_read.get(), &b, 1)) < 0 && errno == EINTR) {
-    }
-    if (n != 1) return 254;
-    go_read.reset();
-    wipe_environment();
-    hide_command_line();
-    if (netns_.valid()) {
-      if (auto s = oslayer::join_namespace(netns_.get(), CLONE_NEWNET); !s) {
-        oslayer::log_error(std::move(s).error().context("entering the pod's network namespace"));
-        return 254;
-      }
-      netns_.reset();
-    }
-    if (own_net || private_networks()) {
-      if (auto s = oslayer::bring_up_loopback(); !s) {
-        oslayer::log_error(std::move(s).error().context("setting up the pod's network"));
-        return 254;
-      }
-    }
-    return run_supervisor(config_, pod_cgroup_, ready_write.release());
-  });
+  // PID 1 is created in its unified cgroup and joins its v1 ones itself, first thing: the two
+  // ways into a cgroup that do not wait for a kernel grace period (CgroupSet::add_process).
+  auto unified = sup_cgroup->open_unified();
+  if (!unified) return std::move(unified).error();
+  auto child = oslayer::clone_child(
+      ns_flags,
+      [&]() -> int {
+        if (auto s = sup_cgroup->add_self_v1(); !s) {
+          oslayer::log_error(std::move(s).error().context("starting the pod's PID 1"));
+          return 254;
+        }
+        // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
+        // then reads end-of-file (its write end died with it), and we stop there.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        go_write.reset();
+        ready_.reset();
+        signals_.reset();
+        // Host handles: a pod's process that got hold of these could leave the pod through them.
+        pod_dir_.reset();
+        host_mount_ns_.reset();
+        char b = 0;
+        ssize_t n;
+        while ((n = ::read(go_read.get(), &b, 1)) < 0 && errno == EINTR) {
+        }
+        if (n != 1) return 254;
+        go_read.reset();
+        wipe_environment();
+        hide_command_line();
+        if (netns_.valid()) {
+          if (auto s = oslayer::join_namespace(netns_.get(), CLONE_NEWNET); !s) {
+            oslayer::log_error(
+                std::move(s).error().context("entering the pod's network namespace"));
+            return 254;
+          }
+          netns_.reset();
+        }
+        if (own_net || private_networks()) {
+          if (auto s = oslayer::bring_up_loopback(); !s) {
+            oslayer::log_error(std::move(s).error().context("setting up the pod's network"));
+            return 254;
+          }
+        }
+        return run_supervisor(config_, pod_cgroup_, ready_write.release());
+      },
+      unified->get());
   if (!child) return std::move(child).error().context("starting the pod's PID 1");
   pid1_ = std::move(*child);
   go_read.reset();
   ready_write.reset();
-  if (auto s = sup_cgroup->add_process(pid1_.pid()); !s) return s;
   if (auto s =
           oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
       !s) {

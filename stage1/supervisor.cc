@@ -223,10 +223,20 @@ bool Supervisor::start_apps() {
       break;
     }
     Fd ours(sv[0]), theirs(sv[1]);
-    auto child = oslayer::fork_child([&] {
-      ours.reset();
-      return launch_app(*launch, theirs.get());
-    });
+    // Created in its unified cgroup; it joins the v1 ones itself (enter_app_root).
+    auto unified = launch->cgroup.open_unified();
+    if (!unified) {
+      oslayer::log_error(std::move(unified).error().context("starting app " + apps[i].name.str()));
+      app_exited(i, 254);
+      break;
+    }
+    auto child = oslayer::fork_child(
+        [&] {
+          ours.reset();
+          unified->reset();
+          return launch_app(*launch, theirs.get());
+        },
+        unified->get());
     if (!child) {
       oslayer::log_error(std::move(child).error().context("starting app " + apps[i].name.str()));
       app_exited(i, 254);
@@ -270,20 +280,26 @@ void Supervisor::start_stop() {
 
 void Supervisor::run_post_stop(RunningApp& app) {
   if (!app.has_post_stop || !app.mount_ns.valid()) return;
-  auto child = oslayer::fork_child([&] {
-    // Back into the app's mount namespace: "/" is the app's root again.
-    if (auto s = oslayer::join_namespace(app.mount_ns.get(), CLONE_NEWNS); !s) {
-      oslayer::log_error(s.error());
-      return 254;
-    }
-    (void)app.launch.cgroup.add_process(0);  // best effort: the cgroup may be gone
-    auto code = run_event_handler(app.launch, "post-stop");
-    if (!code) {
-      oslayer::log_error(code.error());
-      return 254;
-    }
-    return *code;
-  });
+  // In the app's cgroups, best effort: stage1 removes them only after the supervisor, but a
+  // host's admin may have; the handler then runs in the pod's.
+  auto unified = app.launch.cgroup.open_unified();
+  auto child = oslayer::fork_child(
+      [&] {
+        if (unified) unified->reset();
+        // Back into the app's mount namespace: "/" is the app's root again.
+        if (auto s = oslayer::join_namespace(app.mount_ns.get(), CLONE_NEWNS); !s) {
+          oslayer::log_error(s.error());
+          return 254;
+        }
+        (void)app.launch.cgroup.add_self_v1();
+        auto code = run_event_handler(app.launch, "post-stop");
+        if (!code) {
+          oslayer::log_error(code.error());
+          return 254;
+        }
+        return *code;
+      },
+      unified ? unified->get() : -1);
   if (!child) {
     oslayer::log_error(std::move(child).error().context("post-stop of app " + app.launch.name));
     return;

@@ -103,6 +103,32 @@ contains ready-status-running "$T/sleeper.status" "state=running"
 contains ready-status-pid "$T/sleeper.status" "pid="
 app1=$(app_pids "$U1" probe)
 [ -n "$app1" ] && ok || bad "sleeper: no process in the app's cgroup"
+# in_pod_cgroups NAME PID LEAF: PID is in the pod's cgroup in each v1 hierarchy a pod joins, or
+# in its LEAF below it where LEAF has its own (unified; memory, cpu and cpuacct for an app).
+# stage1 does not move these processes through cgroup.procs: PID 1 and the app are created in
+# their unified cgroup and join the v1 ones themselves, and this is where that must put them.
+in_pod_cgroups() {
+  python3 - "/proc/$2/cgroup" "$U1" "$3" <<'EOP' && ok || bad "$1: wrong cgroups: $(tr '\n' ' ' <"/proc/$2/cgroup")"
+import sys
+path, uuid, leaf = sys.argv[1:]
+joined = {"cpu", "cpuacct", "memory", "pids", "devices", "freezer", "name=systemd"}
+own = {"cpu", "cpuacct", "memory"} if leaf != "supervisor.scope" else set()
+seen = 0
+for line in open(path):
+    _, ctrls, where = line.rstrip("\n").split(":", 2)
+    names = set(ctrls.split(",")) if ctrls else set()
+    if ctrls and not joined & names:
+        continue
+    seen += 1
+    want = "/rkt-" + uuid + ("/" + leaf if not ctrls or own & names else "")
+    if not where.endswith(want):
+        sys.exit(1)
+sys.exit(0 if seen else 1)
+EOP
+}
+pid1=$(cat "$(pod_dir "$U1")/pid" 2>/dev/null)
+in_pod_cgroups sleeper-pid1-cgroups "${pid1:-0}" supervisor.scope
+for p in $app1; do in_pod_cgroups "sleeper-app-cgroups-$p" "$p" probe; done
 check list 0 rkt list --full --no-legend
 grep -F "$U1" "$T/out" | grep -qw running && ok || bad "list: $U1 is not shown running: $(cat "$T/out")"
 check list-json 0 rkt list --format=json

@@ -11,7 +11,6 @@
 
 #include "appc-spec/image_manifest.h"
 #include "appc-spec/names.h"
-#include "oslayer/cgroup.h"
 #include "oslayer/fd.h"
 #include "oslayer/log.h"
 #include "stage0/build_info.h"
@@ -216,13 +215,6 @@ Status start(const GlobalConfig& global, const FlagValues& flags, EtcFlags etc,
   return start_pod(o).context("starting pod " + pod.uuid());
 }
 
-// stage1 moves the pod's PID 1 into the pod cgroup as soon as we exec it, and the first cgroup
-// move after a quiet spell waits for a kernel grace period (oslayer::start_cgroup_lock_warmup):
-// starting one now lets that wait run while we prepare the pod.
-void warm_up_cgroup_moves() {
-  if (auto layout = oslayer::detect_cgroups(); layout) oslayer::start_cgroup_lock_warmup(*layout);
-}
-
 Status write_uuid_file(const std::string& path, const std::string& uuid) {
   auto fd = oslayer::open_path(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (!fd) return std::move(fd).error().context("--uuid-file-save");
@@ -356,7 +348,6 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
     auto parsed = parse_etc_flags(*global, flags);
     if (!parsed) return std::move(parsed).error();
     etc = std::move(*parsed);
-    warm_up_cgroup_moves();
     if (flags.get_bool("interactive") && apps->size() > 1) {
       return Error::msg("--interactive only supports one image");
     }
@@ -471,7 +462,6 @@ Result<int> start_prepared_pod(const Invocation& inv) {
   }
   auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
   if (!pod) return std::move(pod).error();
-  warm_up_cgroup_moves();
   warn_insecure_overrides(inv.global, *pm);
   auto st = start(inv.global, inv.flags, std::move(*etc), *pod);
   return std::move(st).error();
