@@ -56,13 +56,16 @@ class SeccompFilter {
 
   // The BPF program, as the kernel would get it.
   Result<std::string> export_bpf() const;
-  // Installs the filter on the calling thread. Never sets no_new_privs itself (libseccomp's
-  // default): the caller must have set it, or hold CAP_SYS_ADMIN.
+  // Installs the filter on the calling thread: export_bpf(), then load_seccomp_program().
   Status load();
 
  private:
   explicit SeccompFilter(scmp_filter_ctx ctx) : ctx_(ctx) {}
   scmp_filter_ctx ctx_;
 };
+
+// Installs a BPF program (as export_bpf() returns it) on the calling thread with seccomp(2).
+// Never sets no_new_privs itself: the caller must have set it, or hold CAP_SYS_ADMIN.
+Status load_seccomp_program(std::string_view bpf);
 
 }  // namespace oslayer

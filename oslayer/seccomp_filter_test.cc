@@ -75,6 +75,18 @@ TEST(SeccompFilter, LoadedFilterFailsTheCallWithItsErrno) {
   EXPECT_EQ(rc, 0);
 }
 
+TEST(SeccompFilter, AProgramThatIsNotWholeInstructionsIsRefusedBeforeTheKernel) {
+  int rc = in_child([] {
+    if (!set_no_new_privileges()) return 1;
+    for (std::string_view bad : {std::string_view(), std::string_view("1234567")}) {
+      auto st = load_seccomp_program(bad);
+      if (st || st.error().text().find("not a BPF program") == std::string::npos) return 2;
+    }
+    return ::prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 0 ? 0 : 3;
+  });
+  EXPECT_EQ(rc, 0);
+}
+
 TEST(SeccompFilter, KillActionKillsTheProcess) {
   int rc = in_child([] {
     auto f = SeccompFilter::create(SeccompAction::allow());

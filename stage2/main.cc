@@ -20,12 +20,13 @@
 #include "oslayer/fd.h"
 #include "oslayer/log.h"
 #include "oslayer/process_join.h"
+#include "oslayer/seccomp_filter.h"
 #include "stage2/capability_plan.h"
 #include "stage2/environment.h"
 #include "stage2/exec_app.h"
 #include "stage2/options.h"
 #include "stage2/rootfs_ids.h"
-#include "stage2/seccomp_policy.h"
+#include "stage2/seccomp_program.h"
 
 namespace {
 
@@ -106,10 +107,9 @@ int main(int argc, char** argv) {
       must(stage2::plan_capabilities(app.isolators, uid == 0,
                                      opts->disable_capabilities_restriction, held.permitted),
            name);
-  std::optional<oslayer::SeccompFilter> filter;
+  std::optional<std::string> filter;  // the BPF program
   if (!opts->disable_seccomp) {
-    auto policy = must(stage2::policy_for(app.isolators, caps.bounding), name);
-    filter.emplace(must(stage2::build_filter(policy), name));
+    filter = must(stage2::seccomp_program(app.isolators, caps.bounding), name);
   }
   const bool nnp = wants_no_new_privileges(app);
 
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
   if (caps.restrict_bounding) must(oslayer::restrict_bounding_set(caps.bounding), name);
   //    c. without no_new_privs, loading a filter needs CAP_SYS_ADMIN, still held here (runc does
   //       the same); none of the calls below is on the denylist;
-  if (filter && !nnp) must(filter->load(), name);
+  if (filter && !nnp) must(oslayer::load_seccomp_program(*filter), name);
   //    d. groups, then gid, then uid: after setresuid the effective set is empty and setgroups/
   //       setresgid would fail. Then chdir as the app's user, so a working directory the user
   //       cannot enter fails like it would for the app;
@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   //    f. no_new_privs when asked, and then the filter as the very last step before execve.
   if (nnp) {
     must(oslayer::set_no_new_privileges(), name);
-    if (filter) must(filter->load(), name);
+    if (filter) must(oslayer::load_seccomp_program(*filter), name);
   }
 
   // 5. Exec. Only the exec itself has the shell's exit codes; everything above exited 254.
