@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +98,44 @@ class StoreTest : public ::testing::Test {
   std::string dir_;
   std::optional<Store> store_;
 };
+
+// Runs SQL on the store's index directly; the first column of the last row, as text.
+std::string sql(const std::string& dir, const std::string& statements) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open((dir + "/data/cas/db/index.sqlite3").c_str(), &db), SQLITE_OK);
+  std::string last;
+  auto keep = [](void* out, int n, char** values, char**) {
+    if (n > 0) *static_cast<std::string*>(out) = values[0] != nullptr ? values[0] : "";
+    return 0;
+  };
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, statements.c_str(), keep, &last, &err), SQLITE_OK)
+      << (err != nullptr ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return last;
+}
+
+TEST_F(StoreTest, TheIndexIsCheckedUntilItsLayoutIsRecorded) {
+  const std::string tables = "SELECT count(*) FROM sqlite_master WHERE name = 'local_files'";
+  EXPECT_EQ(sql(dir_, "PRAGMA user_version"), "2");
+  store_.reset();
+  // An index without the stamp (rkt's, or an older Rocket's) is checked and completed.
+  sql(dir_, "DROP TABLE local_files; PRAGMA user_version = 0");
+  ASSERT_TRUE(open_store(dir_ + "/data"));
+  EXPECT_EQ(sql(dir_, tables), "1");
+  EXPECT_EQ(sql(dir_, "PRAGMA user_version"), "2");
+  // With the stamp, an open reads nothing but the header: the checks are not run again.
+  sql(dir_, "DROP TABLE local_files");
+  ASSERT_TRUE(open_store(dir_ + "/data"));
+  EXPECT_EQ(sql(dir_, tables), "0");
+  // A schema newer than this rkt is still refused once the stamp is not ours.
+  sql(dir_, "PRAGMA user_version = 0; UPDATE version SET version = 9");
+  auto newer = Store::open(dir_ + "/data");
+  ASSERT_FALSE(newer);
+  EXPECT_NE(newer.error().text().find("newer than this rkt"), std::string::npos)
+      << newer.error().text();
+}
 
 TEST_F(StoreTest, ImportsAndListsAnImage) {
   auto aci = write_aci(dir_ + "/a.aci", manifest_json("example.com/a"), {{"hello", "hi"}});
