@@ -83,6 +83,10 @@ Result<Fd> make_overlay(const OverlayLayers& layers) {
   }
   if (auto st = set_string(fs.get(), "upperdir", layers.upper); !st) return std::move(st).error();
   if (auto st = set_string(fs.get(), "workdir", layers.work); !st) return std::move(st).error();
+  if (layers.skip_sync && ::fsconfig(fs.get(), FSCONFIG_SET_FLAG, "volatile", nullptr, 0) < 0) {
+    if (errno != EINVAL) return fs_error(errno, fs.get(), "making the overlay volatile");
+    (void)kernel_messages(fs.get());  // "unknown parameter": a kernel before 5.10
+  }
   if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) {
     return fs_error(errno, fs.get(), "creating the overlay of " + layers.lower.front());
   }

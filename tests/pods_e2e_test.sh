@@ -129,6 +129,16 @@ EOP
 pid1=$(cat "$(pod_dir "$U1")/pid" 2>/dev/null)
 in_pod_cgroups sleeper-pid1-cgroups "${pid1:-0}" supervisor.scope
 for p in $app1; do in_pod_cgroups "sleeper-app-cgroups-$p" "$p" probe; done
+# The app's root and stage1's are overlays mounted volatile: the pod's exit must not wait for a
+# sync of the data dir's filesystem (Documentation/running-pods.md, Volumes and mounts).
+for where in "${app1%% *} /" "${pid1:-0} $(pod_dir "$U1")/stage1/rootfs"; do
+  set -- $where
+  root_mount=$(awk -v at="$2" '$5 == at' "/proc/$1/mountinfo" 2>/dev/null | tail -1)
+  case $root_mount in
+    *" - overlay "*volatile*) ok ;;
+    *) bad "sleeper-volatile-$2: the mount is \"$root_mount\"" ;;
+  esac
+done
 check list 0 rkt list --full --no-legend
 grep -F "$U1" "$T/out" | grep -qw running && ok || bad "list: $U1 is not shown running: $(cat "$T/out")"
 check list-json 0 rkt list --format=json
