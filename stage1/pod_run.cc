@@ -277,14 +277,12 @@ Status PodRun::start() {
   pid1_ = std::move(*child);
   go_read.reset();
   ready_write.reset();
-  if (auto s =
-          oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
-      !s) {
-    return s;
-  }
+  // Released first: PID 1 starts the apps while `pid` is written (nothing in the pod needs the
+  // file; a reader that finds none yet sees a pod still starting).
   char b = 'G';
   if (::write(go_write.get(), &b, 1) != 1) return Error::sys(errno, "releasing the pod's PID 1");
-  return oslayer::ok();
+  return oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644,
+                                    kVolatile);
 }
 
 int PodRun::wait() {

@@ -74,7 +74,10 @@ Status write_pod_files(int pod_dir, const PodFiles& f) {
   }
   // stage1's overlay uses upper/ and work/ themselves; an app's, the subdirectory named after it.
   const std::string s1 = "overlay/" + f.stage1.tree_id;
-  if (auto st = make_dir(pod_dir, s1 + "/upper", 0755); !st) return st;
+  // Where stage0 puts each app's rootfs and manifest once the overlay is mounted. Made in the
+  // upper layer now, so that the mounted overlay does not copy `opt` and `opt/stage2` up from
+  // the stage1 image (through its work dir) on every start.
+  if (auto st = make_dir(pod_dir, s1 + "/upper/opt/stage2", 0755); !st) return st;
   if (auto st = make_dir(pod_dir, s1 + "/work", 0700); !st) return st;
   for (const PodApp& a : f.apps) {
     const std::string info = "appsinfo/" + a.name;
