@@ -281,8 +281,7 @@ Status PodRun::start() {
   // file; a reader that finds none yet sees a pod still starting).
   char b = 'G';
   if (::write(go_write.get(), &b, 1) != 1) return Error::sys(errno, "releasing the pod's PID 1");
-  return oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644,
-                                    kVolatile);
+  return oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
 }
 
 int PodRun::wait() {
