@@ -96,7 +96,8 @@ clean() {
   settle
   rkt gc --grace-period=0s --expire-prepared=0s >/dev/null 2>"$T/err" || bad "$what: gc: $(tail -1 "$T/err")"
   rkt image gc --grace-period=0s >/dev/null 2>"$T/err" || bad "$what: image gc: $(tail -1 "$T/err")"
-  equals "$what: no pod left" "$(seen_uuids)" ""
+  # state/uuid: where a pod that gc did not collect was left says what was missed.
+  equals "$what: no pod left" "$(find "$D/pods" -mindepth 2 -maxdepth 2 -printf '%P\n' 2>/dev/null)" ""
   equals "$what: no image left" "$(rkt image list --no-legend 2>&1)" ""
   equals "$what: no mount left" "$(our_mounts)" "$mounts_before"
   equals "$what: no process left" "$(our_procs)" ""

@@ -285,6 +285,23 @@ gone gc-expired-removed "$P_EXP"
 gone gc-expired-not-in-garbage "$D/pods/garbage/$U_EXP"
 check gc-bad-duration 254 rkt gc --grace-period=soon
 
+# An embryo, left by a prepare or run killed between its mkdir and its lock, is collected; but
+# not while a pod is being made (the prepare lock held shared), as it may be that pod's.
+U_EMB=dddddddd-0000-4000-8000-00000000000d
+mkdir -p "$D/pods/embryo/$U_EMB" "$D/locks"
+touch "$D/locks/prepareLock"
+(exec 9<"$D/locks/prepareLock" && flock -s 9 && exec sleep 1000) &
+holders+=($!)
+for _ in $(seq 50); do flock -n -x "$D/locks/prepareLock" true 2>/dev/null || break; sleep 0.05; done
+check gc-embryo-while-preparing 0 rkt gc --grace-period=0s
+exists gc-embryo-kept-while-preparing "$D/pods/embryo/$U_EMB"
+kill "${holders[-1]}" 2>/dev/null
+wait "${holders[-1]}" 2>/dev/null
+check gc-embryo 0 rkt gc --grace-period=0s
+contains gc-embryo-msg "$T/err" "moving abandoned pod \"$U_EMB\" to garbage"
+gone gc-embryo-removed "$D/pods/embryo/$U_EMB"
+gone gc-embryo-not-in-garbage "$D/pods/garbage/$U_EMB"
+
 # A mount left below a pod dir is detached, not an EBUSY failure.
 U_MNT=cccccccc-0000-4000-8000-00000000000c
 P_MNT=$(mkpod exited-garbage $U_MNT)

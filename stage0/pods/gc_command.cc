@@ -1,17 +1,21 @@
-// `rkt gc`: rkt's two passes. Mark: exited pods move to exited-garbage/, aborted prepares and
-// prepared pods older than --expire-prepared to garbage/ (the rename stamps the dir's ctime,
-// which starts the grace period). Sweep: exited-garbage/ entries past --grace-period and every
-// garbage/ entry are locked, cleaned by stage1's gc entrypoint (pods that ran) and removed.
+// `rkt gc`: rkt's two passes. Mark: exited pods move to exited-garbage/, aborted prepares,
+// abandoned embryos and prepared pods older than --expire-prepared to garbage/ (the rename stamps
+// the dir's ctime, which starts the grace period). Sweep: exited-garbage/ entries past
+// --grace-period and every garbage/ entry are locked, cleaned by stage1's gc entrypoint (pods that
+// ran) and removed.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <vector>
 
 #include "oslayer/log.h"
 #include "stage0/commands.h"
 #include "stage0/duration.h"
 #include "stage0/pods/pod_args.h"
 #include "stage0/pods/pod_removal.h"
+#include "stage0/pods/prepare_lock.h"
 #include "stage0/pods/require_root.h"
 
 namespace stage0 {
@@ -52,6 +56,25 @@ void mark(const std::string& data_dir, pods::PodRef ref, std::string_view to,
   }
 }
 
+// A pod dir is unlocked only between its mkdir in embryo/ and its lock, and it is renamed to
+// prepare/ right after: one still in embryo/ was left there by a `prepare` or `run` killed at
+// that moment, and nothing else will ever take it. Every creator holds the prepare lock shared
+// across those steps, so with it held exclusively no embryo is still being made; when a
+// creator holds it, the embryos wait for the next gc.
+void mark_abandoned_embryos(const std::string& data_dir, const std::vector<pods::PodRef>& all) {
+  if (std::none_of(all.begin(), all.end(),
+                   [](const pods::PodRef& p) { return p.state == pods::PodState::kEmbryo; })) {
+    return;
+  }
+  auto quiet = pods::try_prepare_lock_exclusive(data_dir);
+  if (!quiet) return;
+  for (const auto& p : all) {
+    if (p.state != pods::PodState::kEmbryo) continue;
+    mark(data_dir, p, pods::kGarbageDir,
+         "moving abandoned pod " + pods::quoted(p.uuid) + " to garbage");
+  }
+}
+
 oslayer::Result<int> run_gc(const Invocation& inv) {
   if (auto st = pods::require_root(); !st) return std::move(st).error();
   auto grace = parse_go_duration(inv.flags.get_string("grace-period"));
@@ -70,6 +93,7 @@ oslayer::Result<int> run_gc(const Invocation& inv) {
            "moving failed prepare " + pods::quoted(p.uuid) + " to garbage");
     }
   }
+  mark_abandoned_embryos(dir, *all);
   if (inv.flags.get_bool("mark-only")) return kExitOk;
   for (const auto& p : *all) {
     if (p.state != pods::PodState::kPrepared) continue;

@@ -15,5 +15,9 @@ namespace stage0::pods {
     const std::string& data_dir);
 [[nodiscard]] oslayer::Result<oslayer::FileLock> hold_prepare_lock_exclusive(
     const std::string& data_dir);
+// The exclusive lock if no one holds it now (EWOULDBLOCK otherwise): `gc`, which must not wait
+// behind a prepare, and must not collect a pod dir that one is making (its embryo).
+[[nodiscard]] oslayer::Result<oslayer::FileLock> try_prepare_lock_exclusive(
+    const std::string& data_dir);
 
 }  // namespace stage0::pods
