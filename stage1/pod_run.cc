@@ -235,13 +235,13 @@ Status PodRun::start() {
   auto child = oslayer::clone_child(
       ns_flags,
       [&]() -> int {
+        // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
+        // then reads end-of-file (its write end died with it), and we stop there.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (auto s = sup_cgroup->add_self_v1(); !s) {
           oslayer::log_error(std::move(s).error().context("starting the pod's PID 1"));
           return 254;
         }
-        // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
-        // then reads end-of-file (its write end died with it), and we stop there.
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         go_write.reset();
         ready_.reset();
         signals_.reset();
@@ -277,11 +277,16 @@ Status PodRun::start() {
   pid1_ = std::move(*child);
   go_read.reset();
   ready_write.reset();
-  // Released first: PID 1 starts the apps while `pid` is written (nothing in the pod needs the
-  // file; a reader that finds none yet sees a pod still starting).
+  // Written while PID 1 joins its cgroups. Released only then: had this process died in
+  // between, PID 1 reads end-of-file instead of running a pod that nothing waits for.
+  if (auto s =
+          oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
+      !s) {
+    return s;
+  }
   char b = 'G';
   if (::write(go_write.get(), &b, 1) != 1) return Error::sys(errno, "releasing the pod's PID 1");
-  return oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
+  return oslayer::ok();
 }
 
 int PodRun::wait() {

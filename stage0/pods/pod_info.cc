@@ -173,9 +173,7 @@ std::optional<int> read_pid(const PodRef& ref) {
 
 bool read_ready(const PodRef& ref) {
   auto pod = open_pod(ref);
-  // stage1 writes `pid` while PID 1 starts the apps: a ready pod always has both.
-  return pod && ready_at(pod->get(), stage1_roots(pod->get())) &&
-         read_small(pod->get(), "pid").has_value();
+  return pod && ready_at(pod->get(), stage1_roots(pod->get()));
 }
 
 oslayer::Result<PodInfo> read_pod_info(const PodRef& ref) {
