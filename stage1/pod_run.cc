@@ -248,6 +248,7 @@ Status PodRun::start() {
         // Host handles: a pod's process that got hold of these could leave the pod through them.
         pod_dir_.reset();
         host_mount_ns_.reset();
+        unified->reset();
         char b = 0;
         ssize_t n;
         while ((n = ::read(go_read.get(), &b, 1)) < 0 && errno == EINTR) {

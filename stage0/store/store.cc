@@ -50,9 +50,9 @@ oslayer::Result<Store> Store::open(const std::string& data_dir) {
 }
 
 oslayer::Status Store::migrate() {
-  // Every command opens the store, and the checks below take the write lock and parse six
-  // statements (0.4 ms of `rkt run`): once they have passed, user_version says so and one read
-  // of the header is enough.
+  // Every command opens the store, and the checks below take the index's write lock (so that
+  // concurrent commands queued on it) and parse six statements: once they have passed,
+  // user_version says so and one read of the header is enough.
   auto layout = db_.prepare("PRAGMA user_version");
   if (!layout) return std::move(layout).error();
   auto row = layout->step();
