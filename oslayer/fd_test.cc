@@ -1,6 +1,8 @@
 #include "oslayer/fd.h"
 
 #include <gtest/gtest.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include <string>
 
 #include "oslayer/atomic_file.h"
+#include "oslayer/dir_spread.h"
 #include "oslayer/flock.h"
 
 namespace oslayer {
@@ -31,6 +34,19 @@ class TempDir : public ::testing::Test {
   std::string path_;
   Fd dir_;
 };
+
+// Where the filesystem keeps inode flags (ext4 here), the flag is set, and setting it again is
+// fine; where it keeps none (tmpfs), the hint is dropped without an error.
+TEST_F(TempDir, SpreadSubdirectoriesSetsTheTopdirFlag) {
+  ASSERT_TRUE(spread_subdirectories(dir_.get()));
+  ASSERT_TRUE(spread_subdirectories(dir_.get()));
+  int flags = 0;
+  if (::ioctl(dir_.get(), FS_IOC_GETFLAGS, &flags) == 0) {
+    EXPECT_NE(flags & FS_TOPDIR_FL, 0);
+  } else {
+    EXPECT_EQ(errno, ENOTTY);
+  }
+}
 
 TEST_F(TempDir, AtomicWriteReplacesAndLeavesNoTemp) {
   ASSERT_TRUE(write_file_atomic(dir_.get(), "f", "one", 0640));

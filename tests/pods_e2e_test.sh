@@ -139,6 +139,13 @@ for where in "${app1%% *} /" "${pid1:-0} $(pod_dir "$U1")/stage1/rootfs"; do
     *) bad "sleeper-volatile-$2: the mount is \"$root_mount\"" ;;
   esac
 done
+# Each pod dir is placed on the disk on its own (oslayer/dir_spread.h): pods/embryo, where
+# they are made, carries ext4's top-of-hierarchy flag (T). $D is on /tmp, which CI keeps on ext4.
+case $(stat -fc %T "$D") in
+  ext2/ext3 | ext4) lsattr -d "$D/pods/embryo" | cut -d' ' -f1 | grep -q T && ok ||
+    bad "embryo-topdir: $(lsattr -d "$D/pods/embryo")" ;;
+  *) bad "embryo-topdir: $D is on $(stat -fc %T "$D"), not ext4: the flag cannot be checked" ;;
+esac
 check list 0 rkt list --full --no-legend
 grep -F "$U1" "$T/out" | grep -qw running && ok || bad "list: $U1 is not shown running: $(cat "$T/out")"
 check list-json 0 rkt list --format=json

@@ -12,7 +12,9 @@
 #include <cerrno>
 #include <map>
 
+#include "oslayer/dir_spread.h"
 #include "oslayer/flock.h"
+#include "oslayer/log.h"
 #include "oslayer/remove_tree.h"
 #include "stage0/pods/uuid.h"
 
@@ -169,6 +171,18 @@ oslayer::Status HeldPod::move_to(std::string_view to_dir) {
   return oslayer::ok();
 }
 
+namespace {
+
+// Every pod dir is made in embryo/: each one is its own tree on disk (dir_spread.h). A hint
+// only: a filesystem that cannot take it still holds pods.
+void spread_pods(const std::string& embryo) {
+  auto fd = oslayer::open_path(embryo, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  auto st = fd ? oslayer::spread_subdirectories(fd->get()) : oslayer::Status(std::move(fd).error());
+  if (!st) oslayer::log_debug("not spreading pods over the disk: " + st.error().text());
+}
+
+}  // namespace
+
 oslayer::Result<HeldPod> HeldPod::create(const std::string& data_dir) {
   std::string root = pods_root(data_dir);
   if (auto st = oslayer::make_dirs(AT_FDCWD, root, kDirMode); !st) {
@@ -176,9 +190,11 @@ oslayer::Result<HeldPod> HeldPod::create(const std::string& data_dir) {
   }
   for (auto dir : kStateDirs) {
     std::string p = root + "/" + std::string(dir);
-    if (::mkdir(p.c_str(), kDirMode) < 0 && errno != EEXIST) {
+    if (::mkdir(p.c_str(), kDirMode) < 0) {
+      if (errno == EEXIST) continue;
       return oslayer::Error::sys(errno, "creating " + p);
     }
+    if (dir == kEmbryoDir) spread_pods(p);
   }
   auto uuid = new_uuid();
   if (!uuid) return std::move(uuid).error().context("creating a pod");
