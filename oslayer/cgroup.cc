@@ -176,13 +176,59 @@ Result<CgroupLayout> detect_cgroups() {
   return parse_cgroup_layout(*mountinfo, *cgroup).context("detecting cgroups");
 }
 
-Result<CgroupSet> CgroupSet::create_below(const CgroupLayout& layout, const std::string& name) {
+Result<CgroupSet> CgroupSet::plan_below(const CgroupLayout& layout, const std::string& name) {
   std::vector<Dir> parents;
   for (const auto& h : layout.hierarchies) {
     parents.push_back(
         {join_path(h.mount_point, h.own_path), h.mount_point, h.controllers, h.unified});
   }
-  return CgroupSet(std::move(parents)).create_child(name);
+  return CgroupSet(std::move(parents)).plan_child(name, [](const Dir&) { return true; });
+}
+
+Result<CgroupSet> CgroupSet::plan_child(const std::string& name,
+                                        const std::function<bool(const Dir&)>& where) const {
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
+    return Error::msg("invalid cgroup name \"" + name + "\"");
+  }
+  std::vector<Dir> set;
+  for (const auto& parent : dirs_) {
+    if (where(parent)) {
+      set.push_back(
+          {join_path(parent.path, name), parent.mount_point, parent.controllers, parent.unified});
+    } else {
+      set.push_back(parent);
+      set.back().inherited = true;
+    }
+  }
+  return CgroupSet(std::move(set));
+}
+
+Status CgroupSet::make(const std::function<bool(const Dir&)>& which) const {
+  for (const auto& d : dirs_) {
+    if (d.inherited || !which(d)) continue;
+    if (::mkdir(d.path.c_str(), 0755) < 0 && errno != EEXIST) {
+      return Error::sys(errno, "creating cgroup " + d.path);
+    }
+    if (!d.unified && std::ranges::count(split(d.controllers, ','), "cpuset") > 0) {
+      const std::string parent = d.path.substr(0, d.path.rfind('/'));
+      for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+        if (auto s = copy_cpuset_value(parent, d.path, file); !s) {
+          return std::move(s).context("creating cgroup " + d.path);
+        }
+      }
+    }
+  }
+  return ok();
+}
+
+Result<CgroupSet> CgroupSet::create_below(const CgroupLayout& layout, const std::string& name) {
+  auto set = plan_below(layout, name);
+  if (!set) return set;
+  if (auto s = set->make([](const Dir&) { return true; }); !s) {
+    (void)set->remove(false);  // best effort: the error being returned is the one that matters
+    return std::move(s).error();
+  }
+  return set;
 }
 
 Result<CgroupSet> CgroupSet::create_child(const std::string& name) const {
@@ -191,35 +237,13 @@ Result<CgroupSet> CgroupSet::create_child(const std::string& name) const {
 
 Result<CgroupSet> CgroupSet::create_child(const std::string& name,
                                           const std::function<bool(const Dir&)>& where) const {
-  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
-    return Error::msg("invalid cgroup name \"" + name + "\"");
+  auto set = plan_child(name, where);
+  if (!set) return set;
+  if (auto s = set->make([](const Dir&) { return true; }); !s) {
+    (void)set->remove(false);
+    return std::move(s).error();
   }
-  std::vector<Dir> made, set;
-  auto undo = [&](Error e) -> Result<CgroupSet> {
-    // Best effort: the error being returned is the one that matters.
-    (void)CgroupSet(made).remove(false);
-    return std::move(e).context("creating cgroup " + name);
-  };
-  for (const auto& parent : dirs_) {
-    if (!where(parent)) {
-      set.push_back(parent);
-      continue;
-    }
-    Dir d{join_path(parent.path, name), parent.mount_point, parent.controllers, parent.unified};
-    if (::mkdir(d.path.c_str(), 0755) < 0 && errno != EEXIST) {
-      return undo(Error::sys(errno, "creating " + d.path));
-    }
-    made.push_back(d);
-    set.push_back(d);
-    if (!d.unified && std::ranges::count(split(d.controllers, ','), "cpuset") > 0) {
-      for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
-        if (auto s = copy_cpuset_value(parent.path, d.path, file); !s) {
-          return undo(std::move(s).error());
-        }
-      }
-    }
-  }
-  return CgroupSet(std::move(set));
+  return set;
 }
 
 Status CgroupSet::add_process(pid_t pid) const {
@@ -263,9 +287,13 @@ Result<bool> CgroupSet::restrict_devices(const std::vector<std::string_view>& al
     if (auto s = write_text(join_path(d.path, "devices.deny"), "a"); !s) {
       return std::move(s).error().context("denying devices in " + d.path);
     }
+    // One open for every rule: the kernel takes each write() as one rule.
+    const std::string allow_file = join_path(d.path, "devices.allow");
+    auto fd = open_path(allow_file, O_WRONLY);
+    if (!fd) return std::move(fd).error().context("allowing devices in " + d.path);
     for (std::string_view rule : allow) {
-      if (auto s = write_text(join_path(d.path, "devices.allow"), rule); !s) {
-        return std::move(s).error().context("allowing device " + std::string(rule));
+      if (::write(fd->get(), rule.data(), rule.size()) != static_cast<ssize_t>(rule.size())) {
+        return Error::sys(errno, "allowing device " + std::string(rule) + " in " + allow_file);
       }
     }
     done = true;
@@ -286,6 +314,7 @@ Status CgroupSet::remove(bool kill_stragglers) const {
   Status first;
   // Every hierarchy is tried even when one fails, so that as much as possible is gone.
   for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
+    if (it->inherited) continue;
     if (auto s = remove_cgroup_tree(it->path, kill_stragglers); !s && first) first = s;
   }
   return first;

@@ -59,10 +59,25 @@ class CgroupSet {
     std::string mount_point;  // of its hierarchy
     std::string controllers;  // as in CgroupHierarchy
     bool unified = false;
+    // The parent's own directory, kept where a child was not wanted (plan_child's `where`): not
+    // this set's to make or remove.
+    bool inherited = false;
   };
 
   CgroupSet() = default;
   explicit CgroupSet(std::vector<Dir> dirs) : dirs_(std::move(dirs)) {}
+
+  // The set that create_below would make, without making anything: which directories, so that
+  // they can be made in steps (make()) and named before they exist.
+  static Result<CgroupSet> plan_below(const CgroupLayout& layout, const std::string& name);
+  // Likewise for create_child: `name` below the directories `where` selects, this set's own
+  // (inherited) directory for the others.
+  Result<CgroupSet> plan_child(const std::string& name,
+                               const std::function<bool(const Dir&)>& where) const;
+  // mkdir of the set's own directories that `which` selects (an existing one is fine). In
+  // cpuset, cpuset.cpus and cpuset.mems are copied from the parent, which v1 requires before a
+  // process may join. On failure nothing is undone: remove() takes away what was made.
+  Status make(const std::function<bool(const Dir&)>& which) const;
 
   // mkdir <mount>/<own path>/<name> in every hierarchy of `layout` (v1: only kPodControllers).
   // An existing directory is reused. In cpuset, cpuset.cpus and cpuset.mems are copied from the
@@ -88,15 +103,17 @@ class CgroupSet {
   // above, and it moves the process only because the caller has no other thread (it must be
   // single-threaded: a process just forked is). The unified directory is left alone: the caller
   // was created in it.
+  // (Another process's thread, written by its tid, takes that global rwsem all the same.)
   Status add_self_v1() const;
   // Denies every device, then allows each rule ("c 1:3 rwm"): in the v1 devices controller
   // (devices.deny, devices.allow), or, on a host without one, in the unified tree (an eBPF
   // device program, device_filter.h). Children made afterwards inherit it. False when the set
   // has neither.
   Result<bool> restrict_devices(const std::vector<std::string_view>& allow) const;
-  // Removes every directory bottom-up. With kill_stragglers, processes still inside are sent
-  // SIGKILL (cgroup.kill on v2, each pid of cgroup.procs on v1) and removal is retried until they
-  // are gone; without, a busy cgroup is an error. Missing directories are fine (idempotent).
+  // Removes every directory of the set's own (not the inherited ones) bottom-up. With
+  // kill_stragglers, processes still inside are sent SIGKILL (cgroup.kill on v2, each pid of
+  // cgroup.procs on v1) and removal is retried until they are gone; without, a busy cgroup is an
+  // error. Missing directories are fine (idempotent).
   Status remove(bool kill_stragglers) const;
 
   const std::vector<Dir>& dirs() const { return dirs_; }

@@ -17,6 +17,7 @@
 #include "oslayer/mount.h"
 #include "oslayer/namespaces.h"
 #include "oslayer/oom_score.h"
+#include "stage1/pod_cgroups.h"
 
 namespace stage1 {
 namespace {
@@ -94,8 +95,6 @@ Status apply_oom_score_adj(const AppLaunch& l) {
 }
 
 Status enter_app_root(const AppLaunch& l, int report) {
-  // Created in the unified cgroup by the supervisor; the v1 ones are joined here.
-  if (auto s = l.cgroup.add_self_v1(); !s) return s;
   if (auto s = apply_oom_score_adj(l); !s) return s;
   // The app's mounts live in its own namespace, a slave of the pod's: nothing made here
   // propagates back, and the namespace goes away with the app's last process.
@@ -121,6 +120,10 @@ Status enter_app_root(const AppLaunch& l, int report) {
   auto root = oslayer::open_path(l.rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW);
   if (!root) return std::move(root).error().context("opening the app's rootfs");
   if (auto s = mount_app_filesystems(root->get(), l.filesystems); !s) return s;
+  // Created in the unified cgroup by the supervisor; the v1 ones are joined here, by their paths
+  // under /sys/fs/cgroup, which the pivot below leaves behind.
+  if (auto s = wait_for_pod_cgroups(l.cgroups_ready_fd); !s) return s;
+  if (auto s = l.cgroup.add_self_v1(); !s) return s;
   return oslayer::pivot_into(root->get());
 }
 

@@ -1,7 +1,7 @@
-// The child process that becomes one app (stage1-interface.md, "Starting an app"): it joins
-// the app's cgroup, gets its own mount namespace, mounts the app's filesystems, pivots into the
-// app's root, runs the pre-start handler and executes stage2. Everything here runs in the
-// forked child; it talks to the supervisor only through the `report` socket.
+// The child process that becomes one app (stage1-interface.md, "Starting an app"): it gets its
+// own mount namespace, mounts the app's filesystems, joins the app's cgroups once /init made
+// them, pivots into the app's root, runs the pre-start handler and executes stage2. Everything here
+// runs in the forked child; it talks to the supervisor only through the `report` socket.
 #pragma once
 
 #include <optional>
@@ -21,7 +21,8 @@ struct AppLaunch {
   std::string rootfs;    // pod-dir-relative: stage1/rootfs/opt/stage2/<name>/rootfs
   AppFilesystems filesystems;
   oslayer::CgroupSet cgroup;
-  int stage2_fd = -1;                    // opened before the pivot: stage2 is not in the app
+  int cgroups_ready_fd = -1;  // pod_cgroups.h: waited for before the v1 cgroups are joined
+  int stage2_fd = -1;         // opened before the pivot: stage2 is not in the app
   std::vector<std::string> stage2_args;  // --app=NAME and the pass-through flags
   bool has_pre_start = false;
   bool interactive = false;

@@ -26,6 +26,7 @@
 #include "oslayer/sd_notify.h"
 #include "stage1/entrypoints.h"
 #include "stage1/etc_files.h"
+#include "stage1/pod_cgroups.h"
 #include "stage1/pod_config.h"
 #include "stage1/pod_network.h"
 #include "stage1/supervisor.h"
@@ -124,18 +125,11 @@ class PodRun {
   std::string netns_path_;
   Fd netns_;
   bool networks_joined_ = false;
-  oslayer::CgroupSet pod_cgroup_;
+  PodCgroups cgroups_;
   bool cgroup_made_ = false;
   oslayer::Child pid1_;
   Fd ready_;
   Fd signals_;
-};
-
-// The device nodes an app may open: null, zero, full, random, urandom, tty, console, ptmx and
-// its own pts; any node may be created (but not opened).
-const std::vector<std::string_view> kPodDevices = {
-    "c *:* m",   "b *:* m",   "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
-    "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
 };
 
 Status PodRun::join_networks() {
@@ -188,26 +182,18 @@ Status PodRun::start() {
   }
   auto layout = oslayer::detect_cgroups();
   if (!layout) return std::move(layout).error();
-  auto pod = oslayer::CgroupSet::create_below(*layout, "rkt-" + config_.flags.uuid);
-  if (!pod) return std::move(pod).error();
-  pod_cgroup_ = std::move(*pod);
-  cgroup_made_ = true;
-  // Without a device list, an app with CAP_MKNOD (in the appc default set) could make a node for
-  // a host disk and read it. The list is Docker's: the /dev stage1 makes, and mknod (not open) of
-  // anything.
-  auto devices = pod_cgroup_.restrict_devices(kPodDevices);
-  if (!devices) return std::move(devices).error();
-  if (!*devices) {
-    oslayer::log_warning(
-        "no devices cgroup and no cgroup2 tree: device access is not restricted on this host");
+  auto cgroups = plan_pod_cgroups(*layout, config_);
+  if (!cgroups) return std::move(cgroups).error();
+  cgroups_ = std::move(*cgroups);
+  for (size_t i = 0; i < cgroups_.apps.size(); ++i) {
+    for (const auto& note : cgroups_.app_resources[i].bounded) {
+      oslayer::log_warning("app " + cgroups_.app_names[i] + ": " + note);
+    }
   }
-  // cgroup v2's no-internal-process rule: once controllers are enabled for the pod's subtree,
-  // the pod cgroup itself may hold no process. PID 1 therefore lives in a leaf of its own, named
-  // so that no app (an AC Name, without '.') can take it.
-  auto sup_cgroup = pod_cgroup_.create_child(
-      "supervisor.scope", [](const oslayer::CgroupSet::Dir& d) { return d.unified; });
-  if (!sup_cgroup) return std::move(sup_cgroup).error();
-  if (auto s = write_cgroup_files(pod_cgroup_); !s) return s;
+  // Named before any is made: a gc after this process is killed finds whatever exists.
+  if (auto s = write_cgroup_files(cgroups_.pod); !s) return s;
+  cgroup_made_ = true;
+  if (auto s = make_unified_cgroups(cgroups_); !s) return s;
 
   sigset_t set = supervisor_signals();
   if (::sigprocmask(SIG_BLOCK, &set, nullptr) < 0) return Error::sys(errno, "blocking signals");
@@ -215,11 +201,11 @@ Status PodRun::start() {
   if (sfd < 0) return Error::sys(errno, "creating a signalfd");
   signals_.reset(sfd);
 
-  int go[2], ready[2];
-  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(ready, O_CLOEXEC) < 0) {
+  int go[2], ready[2], cg[2];
+  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(ready, O_CLOEXEC) < 0 || ::pipe2(cg, O_CLOEXEC) < 0) {
     return Error::sys(errno, "creating pipes");
   }
-  Fd go_read(go[0]), go_write(go[1]), ready_write(ready[1]);
+  Fd go_read(go[0]), go_write(go[1]), ready_write(ready[1]), cg_read(cg[0]), cg_write(cg[1]);
   ready_.reset(ready[0]);
 
   // PID 1 inherits our stack and heap copy-on-write and keeps for the pod's life every page we
@@ -228,9 +214,9 @@ Status PodRun::start() {
   // --net=none: a network namespace of the pod's own with only a loopback interface.
   const bool own_net = config_.flags.net == "none";
   const int ns_flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (own_net ? CLONE_NEWNET : 0);
-  // PID 1 is created in its unified cgroup and joins its v1 ones itself, first thing: the two
-  // ways into a cgroup that do not wait for a kernel grace period (CgroupSet::add_process).
-  auto unified = sup_cgroup->open_unified();
+  // PID 1 is created in its unified cgroup, and joins its v1 ones itself (pod_cgroups.h): the
+  // two ways into a cgroup that do not wait for a kernel grace period (CgroupSet::add_process).
+  auto unified = cgroups_.supervisor.open_unified();
   if (!unified) return std::move(unified).error();
   auto child = oslayer::clone_child(
       ns_flags,
@@ -238,11 +224,8 @@ Status PodRun::start() {
         // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
         // then reads end-of-file (its write end died with it), and we stop there.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (auto s = sup_cgroup->add_self_v1(); !s) {
-          oslayer::log_error(std::move(s).error().context("starting the pod's PID 1"));
-          return 254;
-        }
         go_write.reset();
+        cg_write.reset();
         ready_.reset();
         signals_.reset();
         // Host handles: a pod's process that got hold of these could leave the pod through them.
@@ -271,15 +254,16 @@ Status PodRun::start() {
             return 254;
           }
         }
-        return run_supervisor(config_, pod_cgroup_, ready_write.release());
+        return run_supervisor(config_, cgroups_, ready_write.release(), cg_read.get());
       },
       unified->get());
   if (!child) return std::move(child).error().context("starting the pod's PID 1");
   pid1_ = std::move(*child);
   go_read.reset();
   ready_write.reset();
-  // Written while PID 1 joins its cgroups. Released only then: had this process died in
-  // between, PID 1 reads end-of-file instead of running a pod that nothing waits for.
+  cg_read.reset();
+  // Released only once written: had this process died in between, PID 1 reads end-of-file
+  // instead of running a pod that nothing waits for.
   if (auto s =
           oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
       !s) {
@@ -287,6 +271,16 @@ Status PodRun::start() {
   }
   char b = 'G';
   if (::write(go_write.get(), &b, 1) != 1) return Error::sys(errno, "releasing the pod's PID 1");
+  // While PID 1 prepares the pod and the apps' children mount their filesystems (none executes
+  // stage2 before the byte below). On failure PID 1 goes first, with every child it made, so
+  // that the one error told is this one.
+  auto finished = finish_pod_cgroups(cgroups_);
+  if (!finished) {
+    pid1_.kill_and_reap();
+    return std::move(finished).error().context("making the pod's cgroups");
+  }
+  b = 'C';
+  if (::write(cg_write.get(), &b, 1) != 1) return Error::sys(errno, "releasing the pod's apps");
   return oslayer::ok();
 }
 
@@ -335,7 +329,10 @@ void PodRun::remove_cgroups() {
   if (!cgroup_made_) return;
   // The PID namespace is gone with its PID 1, so nothing should be left; a straggler (a process
   // that escaped into the pod's cgroup from outside) is killed.
-  if (auto s = pod_cgroup_.remove(true); !s) {
+  // The leaves first: the pod's own directories are then empty, and go with one rmdir each.
+  for (const auto& app : cgroups_.apps) (void)app.remove(true);
+  (void)cgroups_.supervisor.remove(true);
+  if (auto s = cgroups_.pod.remove(true); !s) {
     oslayer::log_warning("the pod's cgroups remain (rkt gc removes them): " + s.error().text());
     return;
   }

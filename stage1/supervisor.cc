@@ -31,22 +31,6 @@
 namespace stage1 {
 namespace {
 
-// Each app gets a cgroup of its own where per-app limits and accounting live (memory, cpu,
-// cpuacct) and in the unified tree (cgroup v2 allows processes only in leaves); in the other v1
-// hierarchies (pids, devices, freezer, name=systemd) it stays in the pod's cgroup, and the pod
-// costs the kernel fewer cgroups to make and remove.
-bool has_per_app_limits(const oslayer::CgroupSet::Dir& d) {
-  if (d.unified) return true;
-  size_t pos = 0;
-  while (pos <= d.controllers.size()) {
-    size_t comma = std::min(d.controllers.find(',', pos), d.controllers.size());
-    std::string_view c(d.controllers.data() + pos, comma - pos);
-    if (c == "memory" || c == "cpu" || c == "cpuacct") return true;
-    pos = comma + 1;
-  }
-  return false;
-}
-
 // Pod runtime state dies with the machine: atomic for readers, without fsyncs.
 constexpr auto kVolatile = oslayer::Durability::kVolatile;
 
@@ -72,8 +56,11 @@ bool has_event(const appc::App& app, appc::EventName e) {
 
 class Supervisor {
  public:
-  Supervisor(const PodConfig& config, const oslayer::CgroupSet& pod_cgroup)
-      : config_(config), pod_cgroup_(pod_cgroup), outcome_(config.manifest.apps.size()) {}
+  Supervisor(const PodConfig& config, const PodCgroups& cgroups, int cgroups_ready_fd)
+      : config_(config),
+        cgroups_(cgroups),
+        cgroups_ready_fd_(cgroups_ready_fd),
+        outcome_(config.manifest.apps.size()) {}
 
   Status prepare();
   // Starts the apps; false when one could not be started (the pod is then stopping).
@@ -82,8 +69,7 @@ class Supervisor {
   int supervise();
 
  private:
-  Result<AppLaunch> plan_app(const appc::RuntimeApp& app);
-  Status limit_pod_resources();
+  Result<AppLaunch> plan_app(size_t i);
   void record_oom_kills(size_t i);
   void start_stop();
   void reap();
@@ -92,10 +78,10 @@ class Supervisor {
   void record_launch(const RunningApp& app);
 
   const PodConfig& config_;
-  const oslayer::CgroupSet& pod_cgroup_;
+  const PodCgroups& cgroups_;
+  int cgroups_ready_fd_;
   PodOutcome outcome_;
   Fd rkt_dir_, status_dir_, oom_dir_, stage2_;
-  ResourcePlan pod_resources_;
   std::vector<RunningApp> apps_;
   std::optional<Clock::time_point> kill_at_;
   bool killed_ = false;
@@ -118,7 +104,6 @@ Status Supervisor::prepare() {
   auto oom = oslayer::open_at(rkt_dir_.get(), "oom-killed", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   if (!oom) return std::move(oom).error();
   oom_dir_ = std::move(*oom);
-  if (auto s = limit_pod_resources(); !s) return s;
   // Before the first app: each app sees them from its first instruction.
   if (auto s = set_pod_sysctls(config_.manifest.isolators, config_.flags.net); !s) {
     return std::move(s).context("setting the pod's sysctls");
@@ -148,28 +133,8 @@ Status Supervisor::prepare() {
   return oslayer::ok();
 }
 
-// The pod manifest's isolators on the pod cgroup, which bounds every app's below it. On cgroup
-// v2 the controllers any limit of the pod or of an app needs are enabled first (the pod cgroup
-// holds no process itself: PID 1 is in supervisor.scope).
-Status Supervisor::limit_pod_resources() {
-  pod_resources_ = plan_pod_resources(config_.manifest.isolators);
-  std::vector<std::string> controllers = oslayer::controllers_for(pod_resources_.limits);
-  for (const auto& app : config_.manifest.apps) {
-    if (!app.app) continue;
-    for (auto& c : oslayer::controllers_for(plan_app_resources(app.app->isolators, {}).limits)) {
-      if (std::find(controllers.begin(), controllers.end(), c) == controllers.end()) {
-        controllers.push_back(c);
-      }
-    }
-  }
-  if (auto s = oslayer::enable_v2_controllers(pod_cgroup_, controllers); !s) {
-    return std::move(s).context("enabling cgroup controllers for the pod's resource limits");
-  }
-  return oslayer::apply_cgroup_limits(pod_cgroup_, pod_resources_.limits)
-      .context("setting the pod's resource limits");
-}
-
-Result<AppLaunch> Supervisor::plan_app(const appc::RuntimeApp& app) {
+Result<AppLaunch> Supervisor::plan_app(size_t i) {
+  const appc::RuntimeApp& app = config_.manifest.apps[i];
   const std::string& name = app.name.str();
   AppLaunch l;
   l.name = name;
@@ -186,15 +151,9 @@ Result<AppLaunch> Supervisor::plan_app(const appc::RuntimeApp& app) {
       config_.runtime.hosts_from_host ? "/etc/hosts" : "stage1/rootfs/etc/rkt-hosts";
   l.filesystems.resolv = resolv_source(config_.runtime.dns);
   l.filesystems.resolv_file = "stage1/rootfs/etc/rkt-resolv.conf";
-  auto cg = pod_cgroup_.create_child(name, has_per_app_limits);
-  if (!cg) return std::move(cg).error();
-  l.cgroup = std::move(*cg);
-  ResourcePlan resources = plan_app_resources(app.app->isolators, pod_resources_);
-  for (const auto& note : resources.bounded) oslayer::log_warning("app " + name + ": " + note);
-  if (auto s = oslayer::apply_cgroup_limits(l.cgroup, resources.limits); !s) {
-    return std::move(s).error().context("setting the resource limits of app " + name);
-  }
-  l.oom_score_adj = resources.oom_score_adj;
+  l.cgroup = cgroups_.apps[i];
+  l.cgroups_ready_fd = cgroups_ready_fd_;
+  l.oom_score_adj = cgroups_.app_resources[i].oom_score_adj;
   l.stage2_fd = stage2_.get();
   l.stage2_args.push_back("--app=" + name);
   if (config_.flags.debug) l.stage2_args.push_back("--debug");
@@ -210,7 +169,7 @@ Result<AppLaunch> Supervisor::plan_app(const appc::RuntimeApp& app) {
 bool Supervisor::start_apps() {
   const auto& apps = config_.manifest.apps;
   for (size_t i = 0; i < apps.size(); ++i) {
-    auto launch = plan_app(apps[i]);
+    auto launch = plan_app(i);
     if (!launch) {
       oslayer::log_error(std::move(launch).error().context("starting app " + apps[i].name.str()));
       app_exited(i, 254);
@@ -401,13 +360,22 @@ sigset_t supervisor_signals() {
   return set;
 }
 
-int run_supervisor(const PodConfig& config, const oslayer::CgroupSet& pod_cgroup, int ready_fd) {
-  Supervisor sup(config, pod_cgroup);
+int run_supervisor(const PodConfig& config, const PodCgroups& cgroups, int ready_fd,
+                   int cgroups_ready_fd) {
+  Supervisor sup(config, cgroups, cgroups_ready_fd);
   if (auto s = sup.prepare(); !s) {
     oslayer::log_error(std::move(s).error().context("preparing the pod"));
     return 254;
   }
-  if (sup.start_apps()) {
+  const bool started = sup.start_apps();
+  // The apps' children waited for the same byte: once they run, this is off their way. Without
+  // it /init failed, and is about to kill this process and tell why.
+  if (!wait_for_pod_cgroups(cgroups_ready_fd)) return 254;
+  if (auto s = cgroups.supervisor.add_self_v1(); !s) {
+    oslayer::log_error(std::move(s).error().context("the pod's PID 1 joining its cgroups"));
+    return 254;
+  }
+  if (started) {
     if (auto s = sup.mark_ready(ready_fd); !s) oslayer::log_error(s.error());
   }
   ::close(ready_fd);

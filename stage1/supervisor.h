@@ -3,7 +3,7 @@
 // an app fails or a stop is requested. Its exit code is the pod's.
 #pragma once
 
-#include "oslayer/cgroup.h"
+#include "stage1/pod_cgroups.h"
 #include "stage1/pod_config.h"
 
 namespace stage1 {
@@ -13,7 +13,9 @@ namespace stage1 {
 sigset_t supervisor_signals();
 
 // Runs in the new PID namespace with the current directory = the pod dir. `ready_fd` gets one
-// byte once every app runs (for /init's sd_notify) and is then closed.
-int run_supervisor(const PodConfig& config, const oslayer::CgroupSet& pod_cgroup, int ready_fd);
+// byte once every app runs (for /init's sd_notify) and is then closed. `cgroups_ready_fd` is
+// where /init says the pod's cgroups are made (pod_cgroups.h): each app's child waits for it.
+int run_supervisor(const PodConfig& config, const PodCgroups& cgroups, int ready_fd,
+                   int cgroups_ready_fd);
 
 }  // namespace stage1
