@@ -46,7 +46,18 @@ Result<Fd> open_dev_null() {
   return fd;
 }
 
-Status protect_paths(int fs_root, const std::vector<ProtectedPath>& paths, int dev_null,
+// `empty`: the read-only empty tmpfs that hides directories. Made at the first one, then bound
+// on the others: one superblock per app to make and tear down, not one per directory.
+Status mask_dir(Fd& empty, int target) {
+  if (empty.valid()) return oslayer::bind_mount(empty.get(), target, false, kReadOnlyNoSuidDevExec);
+  auto fs = oslayer::make_fs_mount("tmpfs", {{"mode", "0555"}}, kReadOnlyNoSuidDevExec);
+  if (!fs) return std::move(fs).error();
+  if (auto s = oslayer::attach_mount(fs->get(), target); !s) return s;
+  empty = std::move(*fs);  // attached now: a mount of this namespace, which may be cloned
+  return oslayer::ok();
+}
+
+Status protect_paths(int fs_root, const std::vector<ProtectedPath>& paths, int dev_null, Fd& empty,
                      const std::string& where) {
   for (const auto& p : paths) {
     auto target = oslayer::open_beneath(fs_root, p.path, O_PATH, 0, oslayer::Symlinks::kRefuse);
@@ -59,11 +70,9 @@ Status protect_paths(int fs_root, const std::vector<ProtectedPath>& paths, int d
       case PathProtection::kMaskFile:
         s = oslayer::bind_mount(dev_null, target->get(), false, MountAttrs{true, true, true, true});
         break;
-      case PathProtection::kMaskDir: {
-        auto empty = oslayer::make_fs_mount("tmpfs", {{"mode", "0555"}}, kReadOnlyNoSuidDevExec);
-        s = empty ? oslayer::attach_mount(empty->get(), target->get()) : Status(empty.error());
+      case PathProtection::kMaskDir:
+        s = mask_dir(empty, target->get());
         break;
-      }
       case PathProtection::kReadOnly:
         s = oslayer::remount_read_only(target->get());
         break;
@@ -73,22 +82,22 @@ Status protect_paths(int fs_root, const std::vector<ProtectedPath>& paths, int d
   return oslayer::ok();
 }
 
-Status mount_proc(int rootfs, bool disable_paths, int dev_null) {
+Status mount_proc(int rootfs, bool disable_paths, int dev_null, Fd& empty) {
   auto target = api_fs_target(rootfs, "proc");
   if (!target) return std::move(target).error();
   auto proc = oslayer::make_fs_mount("proc", {}, kNoSuidDevExec);
   if (!proc) return std::move(proc).error();
   if (auto s = oslayer::attach_mount(proc->get(), target->get()); !s) return s;
-  return protect_paths(proc->get(), protected_proc_paths(disable_paths), dev_null, "/proc");
+  return protect_paths(proc->get(), protected_proc_paths(disable_paths), dev_null, empty, "/proc");
 }
 
-Status mount_sys(int rootfs, bool disable_paths) {
+Status mount_sys(int rootfs, bool disable_paths, Fd& empty) {
   auto target = api_fs_target(rootfs, "sys");
   if (!target) return std::move(target).error();
   auto sys = oslayer::make_fs_mount("sysfs", {}, kReadOnlyNoSuidDevExec);
   if (!sys) return std::move(sys).error();
   if (auto s = oslayer::attach_mount(sys->get(), target->get()); !s) return s;
-  return protect_paths(sys->get(), protected_sys_paths(disable_paths), -1, "/sys");
+  return protect_paths(sys->get(), protected_sys_paths(disable_paths), -1, empty, "/sys");
 }
 
 // stdin's terminal, opened again by its path in this mount namespace: the fd we inherited was
@@ -262,10 +271,11 @@ Status mount_volume(int rootfs, const VolumeMount& v) {
 Status mount_app_filesystems(int rootfs, const AppFilesystems& fs) {
   auto dev_null = open_dev_null();
   if (!dev_null) return std::move(dev_null).error();
-  if (auto s = mount_proc(rootfs, fs.disable_paths, dev_null->get()); !s) {
+  Fd empty;
+  if (auto s = mount_proc(rootfs, fs.disable_paths, dev_null->get(), empty); !s) {
     return std::move(s).context("mounting /proc");
   }
-  if (auto s = mount_sys(rootfs, fs.disable_paths); !s)
+  if (auto s = mount_sys(rootfs, fs.disable_paths, empty); !s)
     return std::move(s).context("mounting /sys");
   if (auto s = mount_dev(rootfs, fs.console_is_stdin, dev_null->get()); !s) {
     return std::move(s).context("mounting /dev");

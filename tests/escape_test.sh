@@ -121,6 +121,21 @@ attacks() {
   try proc-sysrq-trigger '^denied' open-write /proc/sysrq-trigger
   kcore=$(pod -- cat /proc/kcore 2>/dev/null | head -c 16 | wc -c)
   equals "$PASS kcore-empty-or-denied" "$kcore" 0
+  # Directories hidden under an empty read-only tmpfs (/proc/acpi and /sys/firmware exist on
+  # CI's kernel): one instance per app, bound on each (the same device in mountinfo).
+  pod -- cat /proc/self/mountinfo >"$T/mountinfo"
+  python3 - "$T/mountinfo" <<'EOP' && ok || bad "$PASS masked-dirs: $(grep -E ' /(proc/acpi|sys/firmware) ' "$T/mountinfo")"
+import sys
+seen = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f[4] in ("/proc/acpi", "/sys/firmware"):
+        fstype, opts = f[f.index("-") + 1], f[5].split(",")
+        assert fstype == "tmpfs" and "ro" in opts, line
+        seen[f[4]] = f[2]
+assert len(seen) == 2 and len(set(seen.values())) == 1, seen
+EOP
+  if pod -- write /sys/firmware/planted x >/dev/null; then bad "$PASS masked-dir-write: wrote /sys/firmware/planted"; else ok; fi
   try sys-write '^denied' open-write /sys/kernel/mm/transparent_hugepage/enabled
   try sys-uevent-helper '^denied' open-write /sys/kernel/uevent_helper
   pod -- report >"$T/report"
