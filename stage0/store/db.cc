@@ -11,9 +11,8 @@ oslayer::Result<Db> Db::open(const std::string& path) {
   if (rc != SQLITE_OK) return db.error("opening the image index " + path);
   // Concurrent rkt processes share the index; a minute covers a long import by another one.
   sqlite3_busy_timeout(raw, 60000);
-  auto wal = db.exec("PRAGMA journal_mode=WAL");
-  if (!wal) return std::move(wal).error().context("opening the image index " + path);
-  // FULL: a committed row must survive a power cut, since it vouches for a blob on disk.
+  // The journal mode is kept in the file (Store::migrate sets it once). FULL: a committed row
+  // must survive a power cut, since it vouches for a blob on disk.
   auto sync = db.exec("PRAGMA synchronous=FULL");
   if (!sync) return std::move(sync).error();
   return db;

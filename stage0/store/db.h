@@ -17,8 +17,8 @@ class Statement;
 
 class Db {
  public:
-  // Opens (creating) the database, in WAL mode with a busy timeout, so concurrent rkt
-  // processes wait for each other instead of failing with SQLITE_BUSY.
+  // Opens (creating) the database with a busy timeout, so concurrent rkt processes wait for
+  // each other instead of failing with SQLITE_BUSY.
   static oslayer::Result<Db> open(const std::string& path);
   Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
   Db& operator=(Db&&) = delete;

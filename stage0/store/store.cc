@@ -11,9 +11,10 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 // SQLite's user_version once migrate() has made every table this rkt uses (the version table
-// holding kSchemaVersion, and local_files, added later without a version bump). rkt never set
-// user_version, so 0 means "not checked yet".
-constexpr int64_t kLayout = 2;
+// holding kSchemaVersion, and local_files, added later without a version bump) and set the
+// journal mode. rkt never set user_version, so 0 means "not checked yet"; 2 was the same in WAL
+// mode.
+constexpr int64_t kLayout = 3;
 
 // The layout under cas/. Directories are created on open so every later step can rely on them.
 constexpr const char* kDirs[] = {"blob", "blob/sha512", "tmp", "tree", "treelocks", "db"};
@@ -53,12 +54,30 @@ oslayer::Status Store::migrate() {
   // Every command opens the store, and the checks below take the index's write lock (so that
   // concurrent commands queued on it) and parse six statements: once they have passed,
   // user_version says so and one read of the header is enough.
-  auto layout = db_.prepare("PRAGMA user_version");
-  if (!layout) return std::move(layout).error();
-  auto row = layout->step();
-  if (!row) return std::move(row).error();
-  const int64_t found = *row ? layout->integer(0) : 0;
+  int64_t found = 0;
+  {
+    auto layout = db_.prepare("PRAGMA user_version");
+    if (!layout) return std::move(layout).error();
+    auto row = layout->step();
+    if (!row) return std::move(row).error();
+    found = *row ? layout->integer(0) : 0;
+  }
   if (found == kLayout) return oslayer::ok();
+  // A rollback journal, not WAL: every rkt command is a new process that opens the index, reads
+  // a few rows and exits, and the first connection to a WAL database rebuilds its shared-memory
+  // index from the log and locks its way through it (0.2 to 0.4 ms of each `rkt run`, a third
+  // of all the index cost it). Writes are rare (fetch, gc, a last-used stamp a minute) and short;
+  // readers wait for a commit through the busy timeout. The switch needs the database to
+  // itself: while another rkt has it open the mode stays, and so does the old user_version, so
+  // that a later open tries again.
+  bool switched = false;
+  {
+    auto mode = db_.prepare("PRAGMA journal_mode=DELETE");
+    if (!mode) return std::move(mode).error();
+    auto row = mode->step();
+    if (!row) return std::move(row).error();
+    switched = *row && mode->text(0) == "delete";
+  }
   auto tx = Transaction::begin(db_);
   if (!tx) return std::move(tx).error();
   auto st = db_.exec(
@@ -92,7 +111,7 @@ oslayer::Status Store::migrate() {
                                std::to_string(kSchemaVersion));
   }
   // A newer rkt's own stamp is left alone: its next open checks its own tables again.
-  if (found < kLayout) {
+  if (found < kLayout && switched) {
     if (auto r = db_.exec("PRAGMA user_version = " + std::to_string(kLayout)); !r) return r;
   }
   return tx->commit();

@@ -118,13 +118,16 @@ std::string sql(const std::string& dir, const std::string& statements) {
 
 TEST_F(StoreTest, TheIndexIsCheckedUntilItsLayoutIsRecorded) {
   const std::string tables = "SELECT count(*) FROM sqlite_master WHERE name = 'local_files'";
-  EXPECT_EQ(sql(dir_, "PRAGMA user_version"), "2");
+  EXPECT_EQ(sql(dir_, "PRAGMA user_version"), "3");
+  EXPECT_EQ(sql(dir_, "PRAGMA journal_mode"), "delete");
   store_.reset();
-  // An index without the stamp (rkt's, or an older Rocket's) is checked and completed.
-  sql(dir_, "DROP TABLE local_files; PRAGMA user_version = 0");
+  // An index without the stamp (rkt's, or an older Rocket's in WAL mode) is checked, completed
+  // and given a rollback journal.
+  sql(dir_, "DROP TABLE local_files; PRAGMA user_version = 2; PRAGMA journal_mode = WAL");
   ASSERT_TRUE(open_store(dir_ + "/data"));
   EXPECT_EQ(sql(dir_, tables), "1");
-  EXPECT_EQ(sql(dir_, "PRAGMA user_version"), "2");
+  EXPECT_EQ(sql(dir_, "PRAGMA user_version"), "3");
+  EXPECT_EQ(sql(dir_, "PRAGMA journal_mode"), "delete");
   // With the stamp, an open reads nothing but the header: the checks are not run again.
   sql(dir_, "DROP TABLE local_files");
   ASSERT_TRUE(open_store(dir_ + "/data"));
