@@ -19,6 +19,7 @@ oslayer::Result<Db> Db::open(const std::string& path) {
 }
 
 Db::~Db() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.st);
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
@@ -38,15 +39,31 @@ oslayer::Status Db::exec(const std::string& sql) {
 }
 
 oslayer::Result<Statement> Db::prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    return Statement(this, it->second.st, &it->second);
+  }
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
     return error("image index query");
   }
-  return Statement(this, st);
+  if (it != cache_.end()) return Statement(this, st, nullptr);
+  Cached& c = cache_[sql];
+  c = Cached{st, true};
+  return Statement(this, st, &c);
 }
 
 Statement::~Statement() {
-  if (st_ != nullptr) sqlite3_finalize(st_);
+  if (st_ == nullptr) return;
+  if (cached_ == nullptr) {
+    sqlite3_finalize(st_);
+    return;
+  }
+  // Back to the cache, ready to run again (and holding no read lock meanwhile).
+  sqlite3_reset(st_);
+  sqlite3_clear_bindings(st_);
+  cached_->in_use = false;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "oslayer/fd.h"
+#include "stage0/store/db.h"
 #include "stage0/store/tree_store.h"
 
 namespace stage0::store {
@@ -114,6 +115,34 @@ std::string sql(const std::string& dir, const std::string& statements) {
   sqlite3_free(err);
   sqlite3_close(db);
   return last;
+}
+
+// A statement text is compiled once and lent out again once dropped (reset, its bindings
+// cleared); the same text asked for while lent gets a statement of its own.
+TEST_F(StoreTest, StatementsAreKeptAndLentOneAtATime) {
+  auto db = Db::open(dir_ + "/stmt.sqlite3");
+  ASSERT_TRUE(db) << db.error().text();
+  ASSERT_TRUE(db->exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2), (3)"));
+  const std::string sql = "SELECT v FROM t WHERE v >= ? ORDER BY v";
+  {
+    auto a = db->prepare(sql);
+    ASSERT_TRUE(a) << a.error().text();
+    a->bind(1, int64_t{2});
+    ASSERT_TRUE(*a->step());
+    EXPECT_EQ(a->integer(0), 2);
+    // Lent: the same text now is another statement, stepping on its own.
+    auto b = db->prepare(sql);
+    ASSERT_TRUE(b) << b.error().text();
+    b->bind(1, int64_t{3});
+    ASSERT_TRUE(*b->step());
+    EXPECT_EQ(b->integer(0), 3);
+    EXPECT_FALSE(*b->step());
+  }  // `a` dropped after its first row, with 2 bound
+  // Back from the cache: not where `a` stopped (that would give 3), not with 2 still bound
+  // (that would give 2): v >= NULL, no row.
+  auto c = db->prepare(sql);
+  ASSERT_TRUE(c) << c.error().text();
+  EXPECT_FALSE(*c->step());
 }
 
 TEST_F(StoreTest, TheIndexIsCheckedUntilItsLayoutIsRecorded) {
