@@ -81,7 +81,7 @@ class Supervisor {
   const PodCgroups& cgroups_;
   int cgroups_ready_fd_;
   PodOutcome outcome_;
-  Fd rkt_dir_, status_dir_, oom_dir_, stage2_;
+  Fd rkt_dir_, status_dir_, stage2_;
   std::vector<RunningApp> apps_;
   std::optional<Clock::time_point> kill_at_;
   bool killed_ = false;
@@ -98,12 +98,7 @@ Status Supervisor::prepare() {
   auto status = oslayer::open_at(rkt_dir_.get(), "status", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   if (!status) return std::move(status).error();
   status_dir_ = std::move(*status);
-  if (::mkdirat(rkt_dir_.get(), "oom-killed", 0755) < 0 && errno != EEXIST) {
-    return Error::sys(errno, "creating rkt/oom-killed");
-  }
-  auto oom = oslayer::open_at(rkt_dir_.get(), "oom-killed", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-  if (!oom) return std::move(oom).error();
-  oom_dir_ = std::move(*oom);
+
   // Before the first app: each app sees them from its first instruction.
   if (auto s = set_pod_sysctls(config_.manifest.isolators, config_.flags.net); !s) {
     return std::move(s).context("setting the pod's sysctls");
@@ -278,7 +273,17 @@ void Supervisor::record_oom_kills(size_t i) {
   const auto& name = config_.manifest.apps[i].name.str();
   oslayer::log_warning("app " + name + ": the kernel's OOM killer killed " +
                        std::to_string(*kills) + " of its processes");
-  if (auto s = write_oom_killed(oom_dir_.get(), name, *kills); !s) oslayer::log_error(s.error());
+  // Made only now: a directory on disk is an inode to allocate, and most pods never need it.
+  if (::mkdirat(rkt_dir_.get(), "oom-killed", 0755) < 0 && errno != EEXIST) {
+    oslayer::log_error(Error::sys(errno, "creating rkt/oom-killed"));
+    return;
+  }
+  auto oom = oslayer::open_at(rkt_dir_.get(), "oom-killed", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  if (!oom) {
+    oslayer::log_error(std::move(oom).error());
+    return;
+  }
+  if (auto s = write_oom_killed(oom->get(), name, *kills); !s) oslayer::log_error(s.error());
 }
 
 // For rkt enter (launch_record.h). Without the record the app runs but cannot be entered, which

@@ -139,6 +139,19 @@ for where in "${app1%% *} /" "${pid1:-0} $(pod_dir "$U1")/stage1/rootfs"; do
     *) bad "sleeper-volatile-$2: the mount is \"$root_mount\"" ;;
   esac
 done
+# stage1's rootfs writes go to a tmpfs of the pod's own, mounted on overlay/<stage1 tree> in the
+# pod's mount namespace, but for rkt/, which is the pod dir's stage1/rkt: readiness is there on
+# disk, and nothing under overlay/<stage1 tree> is, as the host sees it.
+s1tree=$(cat "$(pod_dir "$U1")/stage1TreeStoreID" 2>/dev/null)
+[ "$(readlink "$(pod_dir "$U1")/stage1/rkt/supervisor-status" 2>/dev/null)" = ready ] && ok ||
+  bad "stage1-rkt-on-disk: no stage1/rkt/supervisor-status -> ready"
+[ -d "$(pod_dir "$U1")/overlay/$s1tree" ] && [ -z "$(ls -A "$(pod_dir "$U1")/overlay/$s1tree")" ] && ok ||
+  bad "stage1-scratch: overlay/$s1tree on disk is not an empty directory"
+scratch_mount=$(awk -v at="$(pod_dir "$U1")/overlay/$s1tree" '$5 == at' "/proc/${pid1:-0}/mountinfo" 2>/dev/null)
+case $scratch_mount in
+  *" - tmpfs "*) ok ;;
+  *) bad "stage1-scratch-tmpfs: the mount is \"$scratch_mount\"" ;;
+esac
 # Each pod dir is placed on the disk on its own (oslayer/dir_spread.h): pods/embryo, where
 # they are made, carries ext4's top-of-hierarchy flag (T). $D is on /tmp, which CI keeps on ext4.
 case $(stat -fc %T "$D") in
@@ -177,6 +190,7 @@ else bad "status --wait did not return after the pod stopped"; fi
 check stop-status 0 rkt status "$U1"
 contains stop-status-exited "$T/out" "state=exited"
 contains stop-status-app "$T/out" "app-probe=143"
+equals stop-status-on-disk "$(cat "$D/pods/exited-garbage/$U1/stage1/rkt/status/probe" "$D/pods/run/$U1/stage1/rkt/status/probe" 2>/dev/null)" 143
 for p in $app1; do dead "$p" && ok || bad "stop: app process $p survived"; done
 
 # --- 2. stop --force: SIGKILL, exit 137.

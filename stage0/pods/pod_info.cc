@@ -41,10 +41,11 @@ int64_t mtime_ns(int pod, const std::string& path) {
   return ns_of(st.st_mtim);
 }
 
-// The stage1 rootfs as readers see it without the pod's mounts: the overlay's upper dir, or
-// stage1/rootfs itself (a stage1 not on overlay, or a reader inside the pod's namespace).
+// Where readers find stage1's rkt/ without the pod's mounts: stage1/rkt (bound on the stage1
+// rootfs's /rkt), the overlay's upper dir (pods of an earlier Rocket), or stage1/rootfs itself
+// (a stage1 not on overlay, or a reader inside the pod's namespace).
 std::vector<std::string> stage1_roots(int pod) {
-  std::vector<std::string> roots;
+  std::vector<std::string> roots{"stage1"};
   if (auto id = read_small(pod, "stage1TreeStoreID")) {
     std::string t = *id;
     while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();

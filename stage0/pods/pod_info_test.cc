@@ -29,7 +29,7 @@ class PodInfoTest : public TempDataDir {
     write(p + "/pid", "4242\n");
     write(p + "/appsinfo/web/manifest", image_manifest_json("example.com/web", "1.0"));
     write(p + "/appsinfo/db/manifest", image_manifest_json("example.com/db", "2"));
-    write(p + "/overlay/" + std::string(kTree) + "/upper/rkt/status/web", "0");
+    write(p + "/stage1/rkt/status/web", "0");
     write(p + "/stage1/rootfs/rkt/status/db", "137\n");
     set_mtime(p + "/pod-created", 1000);
     set_mtime(p + "/pid", 2000);
@@ -52,13 +52,24 @@ TEST_F(PodInfoTest, ReadsAnExitedPod) {
   EXPECT_EQ(info->apps[0].name, "web");
   EXPECT_EQ(info->apps[0].image_name, "example.com/web:1.0");
   EXPECT_EQ(info->apps[0].image_id, testing_support::kImageId);
-  EXPECT_EQ(info->apps[0].exit_code, 0);    // from the overlay's upper dir
+  EXPECT_EQ(info->apps[0].exit_code, 0);    // from stage1/rkt, where stage1 writes it
   EXPECT_EQ(info->apps[1].exit_code, 137);  // from stage1/rootfs, the fallback
   EXPECT_EQ(info->created_ns, 1000LL * 1000000000);
   EXPECT_EQ(info->started_ns, 2000LL * 1000000000);
   EXPECT_EQ(info->pid, 4242);
   EXPECT_EQ(info->gc_marked_ns, 0);
   EXPECT_FALSE(info->ready);
+}
+
+// An earlier Rocket kept stage1's upper layer, rkt/ included, on disk.
+TEST_F(PodInfoTest, ReadsThePodOfAnEarlierRocket) {
+  std::string p = make_exited_pod();
+  fs::remove_all(p + "/stage1/rkt");
+  write(p + "/overlay/" + std::string(kTree) + "/upper/rkt/status/web", "5");
+  auto info = read_pod_info(ref(PodState::kExited, p));
+  ASSERT_TRUE(info) << info.error().text();
+  EXPECT_EQ(info->apps[0].exit_code, 5);
+  EXPECT_EQ(info->apps[1].exit_code, 137);
 }
 
 TEST_F(PodInfoTest, CreatedFallsBackToThePodFile) {
@@ -72,7 +83,7 @@ TEST_F(PodInfoTest, CreatedFallsBackToThePodFile) {
 
 TEST_F(PodInfoTest, ReadinessIsTheSupervisorStatusLink) {
   std::string p = make_exited_pod();
-  std::string rkt = p + "/overlay/" + std::string(kTree) + "/upper/rkt";
+  std::string rkt = p + "/stage1/rkt";
   fs::create_symlink("not-ready", rkt + "/supervisor-status");
   EXPECT_FALSE(read_ready(ref(PodState::kRunning, p)));
   fs::remove(rkt + "/supervisor-status");

@@ -69,16 +69,14 @@ Status write_pod_files(int pod_dir, const PodFiles& f) {
     return st;
   }
   if (auto st = make_dir(pod_dir, "stage1/rootfs", 0755); !st) return st;
+  // What stage1 keeps of its rootfs: rkt/ (statuses, readiness), bound on stage1/rootfs/rkt.
+  if (auto st = make_dir(pod_dir, "stage1/rkt", 0755); !st) return st;
   if (auto st = write_new_file(pod_dir, "stage1/manifest", f.stage1.manifest, 0640); !st) {
     return st;
   }
-  // stage1's overlay uses upper/ and work/ themselves; an app's, the subdirectory named after it.
-  const std::string s1 = "overlay/" + f.stage1.tree_id;
-  // Where stage0 puts each app's rootfs and manifest once the overlay is mounted. Made in the
-  // upper layer now, so that the mounted overlay does not copy `opt` and `opt/stage2` up from
-  // the stage1 image (through its work dir) on every start.
-  if (auto st = make_dir(pod_dir, s1 + "/upper/opt/stage2", 0755); !st) return st;
-  if (auto st = make_dir(pod_dir, s1 + "/work", 0700); !st) return st;
+  // stage1's overlay: the mount point of its scratch tmpfs (pod_start.cc); an app's uses the
+  // subdirectories named after it of upper/ and work/.
+  if (auto st = make_dir(pod_dir, "overlay/" + f.stage1.tree_id, 0755); !st) return st;
   for (const PodApp& a : f.apps) {
     const std::string info = "appsinfo/" + a.name;
     if (auto st = make_dir(pod_dir, info, 0750); !st) return st;

@@ -14,6 +14,7 @@
 #include "appc-spec/pod_manifest.h"
 #include "oslayer/atomic_file.h"
 #include "oslayer/beneath.h"
+#include "oslayer/mount.h"
 #include "oslayer/netns.h"
 #include "oslayer/overlay.h"
 #include "stage0/run/pod_files.h"
@@ -55,6 +56,47 @@ Status mount_tree(const StartOptions& o, const std::string& tree_id, const std::
   // pending. Data that must outlive a crash belongs in a volume (running-pods.md).
   layers.skip_sync = true;
   return oslayer::mount_overlay(layers, target);
+}
+
+// stage1's rootfs: an overlay of its tree whose upper and work dirs live on a tmpfs of the pod's
+// own, mounted on overlay/<treeID> (an empty directory on disk). What stage1 writes there (each
+// app's mount point and manifest under opt/stage2, etc/rkt-hosts) is needed only while the pod
+// runs, and on disk each of those files, the overlay's own work files and the copy-ups of its
+// directories cost an inode allocation: about 20 of the ~50 a pod made. What must outlive the
+// pod, rkt/ (exit statuses, readiness), is stage1/rkt on disk, bound on stage1/rootfs/rkt.
+Status mount_stage1(const StartOptions& o, const std::string& tree_id, int pod_dir) {
+  auto scratch = oslayer::make_fs_mount("tmpfs", {{"mode", "0755"}},
+                                        oslayer::MountAttrs{false, true, true, false});
+  if (!scratch) return std::move(scratch).error().context("mounting stage1's scratch tmpfs");
+  // Made while detached; opt/stage2 up front, so that the overlay has nothing to copy up when
+  // the apps' mount points are made in it.
+  auto opt = oslayer::make_dirs_beneath(scratch->get(), "upper/opt/stage2", 0755);
+  if (!opt) return std::move(opt).error().context("filling stage1's scratch tmpfs");
+  auto work = oslayer::make_dirs_beneath(scratch->get(), "work", 0700);
+  if (!work) return std::move(work).error().context("filling stage1's scratch tmpfs");
+  auto at = oslayer::open_beneath(pod_dir, "overlay/" + tree_id, O_PATH | O_DIRECTORY, 0,
+                                  oslayer::Symlinks::kRefuse);
+  if (!at) return std::move(at).error();
+  if (auto st = oslayer::attach_mount(scratch->get(), at->get()); !st) {
+    return std::move(st).context("mounting stage1's scratch tmpfs");
+  }
+  {
+    auto target = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
+                                        oslayer::Symlinks::kRefuse);
+    if (!target) return std::move(target).error();
+    if (auto st = mount_tree(o, tree_id, "", target->get()); !st) return st;
+  }
+  // Opened again: the fd above names the directory under the overlay, this one its root.
+  auto root = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
+                                    oslayer::Symlinks::kRefuse);
+  if (!root) return std::move(root).error();
+  auto kept = oslayer::open_beneath(pod_dir, "stage1/rkt", O_PATH | O_DIRECTORY, 0,
+                                    oslayer::Symlinks::kRefuse);
+  if (!kept) return std::move(kept).error();
+  auto rkt = oslayer::make_dirs_beneath(root->get(), "rkt", 0755);
+  if (!rkt) return std::move(rkt).error();
+  return oslayer::bind_mount(kept->get(), rkt->get(), false, oslayer::MountAttrs{})
+      .context("binding stage1/rkt");
 }
 
 Status check_same_dir(int a, int b, const std::string& path) {
@@ -289,15 +331,9 @@ Status start_pod(const StartOptions& o) {
   if (!pod_fd) return std::move(pod_fd).error();
   if (auto st = check_same_dir(o.pod_dir, pod_fd->get(), o.pod_path); !st) return st;
   const int pod_dir = pod_fd->get();
-  {
-    auto target = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
-                                        oslayer::Symlinks::kRefuse);
-    if (!target) return std::move(target).error();
-    if (auto st = mount_tree(o, *s1_tree, "", target->get()); !st) {
-      return std::move(st).error().context("mounting the stage1 overlay");
-    }
+  if (auto st = mount_stage1(o, *s1_tree, pod_dir); !st) {
+    return std::move(st).error().context("mounting the stage1 overlay");
   }
-  // Opened again: the fd above names the directory under the overlay, this one its root.
   auto s1_root = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
                                        oslayer::Symlinks::kRefuse);
   if (!s1_root) return std::move(s1_root).error();
