@@ -201,9 +201,10 @@ Result<EtcFlags> parse_etc_flags(const GlobalConfig& global, const FlagValues& f
 }
 
 // Starts `pod` (in run/, locked by this process); returns only on failure.
-Status start(const GlobalConfig& global, const FlagValues& flags, EtcFlags etc,
-             pods::HeldPod& pod) {
+Status start(const GlobalConfig& global, const FlagValues& flags, EtcFlags etc, pods::HeldPod& pod,
+             std::optional<PodTrees> trees) {
   StartOptions o = start_options(global, flags, pod);
+  o.trees = std::move(trees);
   o.net = std::move(etc.net.mode);
   o.net_plan = std::move(etc.net.plan);
   o.hosts_from_host = etc.hosts_from_host;
@@ -437,7 +438,11 @@ Result<int> prepare_pod(const Invocation& inv, const Command& command, Then then
   }
   if (auto st = pod->to_run(); !st) return std::move(st).error();
   *prepare_lock = oslayer::FileLock();  // released before stage1 runs for the pod's whole life
-  auto st = start(*global, flags, std::move(etc), *pod);
+  PodTrees mounted{files.stage1.tree_id, files.stage1.manifest, {}};
+  for (auto& a : files.apps) {
+    mounted.apps.push_back({a.name, std::move(a.tree.tree_id), std::move(a.tree.manifest)});
+  }
+  auto st = start(*global, flags, std::move(etc), *pod, std::move(mounted));
   return std::move(st).error();
 }
 
@@ -463,7 +468,7 @@ Result<int> start_prepared_pod(const Invocation& inv) {
   auto pod = pods::HeldPod::take_prepared(inv.global.dir, ref->uuid);
   if (!pod) return std::move(pod).error();
   warn_insecure_overrides(inv.global, *pm);
-  auto st = start(inv.global, inv.flags, std::move(*etc), *pod);
+  auto st = start(inv.global, inv.flags, std::move(*etc), *pod, std::nullopt);
   return std::move(st).error();
 }
 

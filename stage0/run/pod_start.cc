@@ -274,7 +274,11 @@ std::vector<std::string> stage1_run_argv(const std::string& entrypoint, const St
 Result<std::string> stage1_entrypoint(int pod_dir, const std::string& name) {
   auto raw = read_pod_file(pod_dir, "stage1/manifest");
   if (!raw) return std::move(raw).error();
-  auto m = appc::decode_image_manifest(*raw);
+  return stage1_entrypoint_of(*raw, name);
+}
+
+Result<std::string> stage1_entrypoint_of(const std::string& manifest, const std::string& name) {
+  auto m = appc::decode_image_manifest(manifest);
   if (!m) return std::move(m).error().context("reading the pod's stage1/manifest");
   auto ep = appc::find_annotation(m->annotations, "coreos.com/rkt/stage1/" + name);
   if (!ep) {
@@ -287,28 +291,44 @@ Result<std::string> stage1_entrypoint(int pod_dir, const std::string& name) {
   return *ep;
 }
 
-Status start_pod(const StartOptions& o) {
-  auto entrypoint = stage1_entrypoint(o.pod_dir, "run");
-  if (!entrypoint) return std::move(entrypoint).error();
-  auto s1_tree = read_pod_file(o.pod_dir, "stage1TreeStoreID");
+Result<PodTrees> read_pod_trees(int pod_dir) {
+  PodTrees t;
+  auto s1_manifest = read_pod_file(pod_dir, "stage1/manifest");
+  if (!s1_manifest) return std::move(s1_manifest).error();
+  t.stage1_manifest = std::move(*s1_manifest);
+  auto s1_tree = read_pod_file(pod_dir, "stage1TreeStoreID");
   if (!s1_tree) return std::move(s1_tree).error();
-  if (auto st = check_tree(o, *s1_tree); !st) return st;
-  auto raw_pod = read_pod_file(o.pod_dir, "pod");
+  t.stage1_tree = std::move(*s1_tree);
+  auto raw_pod = read_pod_file(pod_dir, "pod");
   if (!raw_pod) return std::move(raw_pod).error();
   auto pm = appc::decode_pod_manifest(*raw_pod);
   if (!pm) return std::move(pm).error().context("reading the pod manifest");
-  struct AppTree {
-    std::string name, tree_id, manifest;
-  };
-  std::vector<AppTree> apps;
   for (const auto& ra : pm->apps) {
     const std::string info = "appsinfo/" + ra.name.str();
-    auto tree = read_pod_file(o.pod_dir, info + "/treeStoreID");
+    auto tree = read_pod_file(pod_dir, info + "/treeStoreID");
     if (!tree) return std::move(tree).error();
-    if (auto st = check_tree(o, *tree); !st) return st;
-    auto manifest = read_pod_file(o.pod_dir, info + "/manifest");
+    auto manifest = read_pod_file(pod_dir, info + "/manifest");
     if (!manifest) return std::move(manifest).error();
-    apps.push_back(AppTree{ra.name.str(), std::move(*tree), std::move(*manifest)});
+    t.apps.push_back(PodTrees::App{ra.name.str(), std::move(*tree), std::move(*manifest)});
+  }
+  return t;
+}
+
+Status start_pod(const StartOptions& o) {
+  std::optional<PodTrees> read;
+  if (!o.trees) {
+    auto r = read_pod_trees(o.pod_dir);
+    if (!r) return std::move(r).error();
+    read = std::move(*r);
+  }
+  const PodTrees& trees = o.trees ? *o.trees : *read;
+  auto entrypoint = stage1_entrypoint_of(trees.stage1_manifest, "run");
+  if (!entrypoint) return std::move(entrypoint).error();
+  const std::string* s1_tree = &trees.stage1_tree;
+  if (auto st = check_tree(o, *s1_tree); !st) return st;
+  const auto& apps = trees.apps;
+  for (const auto& a : apps) {
+    if (auto st = check_tree(o, a.tree_id); !st) return st;
   }
   if (auto st = oslayer::write_file_atomic(o.pod_dir, "runtime-config", runtime_config_json(o),
                                            0640, oslayer::Durability::kVolatile);
@@ -337,7 +357,7 @@ Status start_pod(const StartOptions& o) {
   auto s1_root = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
                                        oslayer::Symlinks::kRefuse);
   if (!s1_root) return std::move(s1_root).error();
-  for (const AppTree& a : apps) {
+  for (const PodTrees::App& a : apps) {
     const std::string base = "opt/stage2/" + a.name;
     auto target = oslayer::make_dirs_beneath(s1_root->get(), base + "/rootfs", 0755);
     if (!target) return std::move(target).error().context("app " + a.name);

@@ -3,6 +3,7 @@
 // exec of stage1's run entrypoint with the pod's lock fd. On success it does not return.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,19 @@ struct PodDns {
   }
 };
 
+// What start_pod mounts: stage1's tree and manifest, and each app's tree and image manifest.
+struct PodTrees {
+  struct App {
+    std::string name, tree_id, manifest;
+  };
+  std::string stage1_tree;
+  std::string stage1_manifest;  // raw JSON
+  std::vector<App> apps;
+};
+
+// Reads them back from a pod dir (stage1TreeStoreID, stage1/manifest, pod, appsinfo/).
+oslayer::Result<PodTrees> read_pod_trees(int pod_dir);
+
 struct StartOptions {
   std::string data_dir;  // for the tree store: <data_dir>/cas/tree/<id>
   std::string pod_path;  // absolute path of the pod dir (in run/)
@@ -44,6 +58,8 @@ struct StartOptions {
   bool disable_capabilities = false;
   bool disable_paths = false;
   bool disable_seccomp = false;
+  // `rkt run` has them in hand, having just written them; `run-prepared` reads them back.
+  std::optional<PodTrees> trees;
 };
 
 // --hosts-entry values ("IP=NAME[,IP=NAME...]"), merged by IP in order.
@@ -64,6 +80,9 @@ std::vector<std::string> stage1_run_argv(const std::string& entrypoint, const St
 
 // Reads the entrypoint `name` ("run") from the pod's stage1/manifest annotations.
 oslayer::Result<std::string> stage1_entrypoint(int pod_dir, const std::string& name);
+// The same from the manifest's text.
+oslayer::Result<std::string> stage1_entrypoint_of(const std::string& manifest,
+                                                  const std::string& name);
 
 // Mounts and execs; returns only on failure.
 oslayer::Status start_pod(const StartOptions& o);

@@ -131,7 +131,11 @@ const char* kS1 =
 
 TEST_F(PodFilesTest, LayoutOfTheContract) {
   PodFiles f;
-  f.pod_manifest = "{}";
+  // Two apps, web and db (their image IDs are not looked up here).
+  const std::string app = R"(,"image":{"id":"sha512-)" + std::string(64, '0') +
+                          R"("},"app":{"exec":["/bin/true"],"user":"0","group":"0"}})";
+  f.pod_manifest = R"({"acKind":"PodManifest","acVersion":"0.8.11","apps":[{"name":"web")" + app +
+                   R"(,{"name":"db")" + app + "]}";
   f.stage1 = {"deps-sha512-s1", kS1};
   f.apps = {{"web", {"deps-sha512-app", "{\"m\":1}"}}, {"db", {"deps-sha512-app", "{}"}}};
   f.volumes = {
@@ -140,13 +144,24 @@ TEST_F(PodFilesTest, LayoutOfTheContract) {
       *appc::parse_volume_flag("h,kind=host,source=/tmp")};
   ASSERT_TRUE(write_pod_files(dir_.get(), f));
   namespace fs = std::filesystem;
-  for (const char* p : {"pod", "pod-created", "stage1TreeStoreID", "stage1/manifest",
-                        "stage1/rootfs", "appsinfo/web/manifest", "appsinfo/web/treeStoreID",
-                        "appsinfo/db/treeStoreID", "overlay/deps-sha512-s1/upper",
-                        "overlay/deps-sha512-s1/work", "overlay/deps-sha512-app/upper/web",
-                        "overlay/deps-sha512-app/work/db", "sharedVolumes/data"}) {
+  for (const char* p :
+       {"pod", "pod-created", "stage1TreeStoreID", "stage1/manifest", "stage1/rootfs",
+        "appsinfo/web/manifest", "appsinfo/web/treeStoreID", "appsinfo/db/treeStoreID",
+        "stage1/rkt", "overlay/deps-sha512-s1", "overlay/deps-sha512-app/upper/web",
+        "overlay/deps-sha512-app/work/db", "sharedVolumes/data"}) {
     EXPECT_TRUE(fs::exists(root_ + "/" + p)) << p;
   }
+  // stage1's upper and work dirs are on a tmpfs mounted there at start: nothing on disk.
+  EXPECT_TRUE(fs::is_empty(root_ + "/overlay/deps-sha512-s1"));
+  // What start_pod is handed by `rkt run` is what run-prepared reads back.
+  auto trees = read_pod_trees(dir_.get());
+  ASSERT_TRUE(trees) << trees.error().text();
+  EXPECT_EQ(trees->stage1_tree, "deps-sha512-s1");
+  EXPECT_EQ(trees->stage1_manifest, kS1);
+  ASSERT_EQ(trees->apps.size(), 2u);
+  EXPECT_EQ(trees->apps[0].name, "web");
+  EXPECT_EQ(trees->apps[0].tree_id, "deps-sha512-app");
+  EXPECT_EQ(trees->apps[0].manifest, "{\"m\":1}");
   EXPECT_FALSE(fs::exists(root_ + "/sharedVolumes/h"));
   struct stat st {};
   ASSERT_EQ(::stat((root_ + "/sharedVolumes/data").c_str(), &st), 0);
