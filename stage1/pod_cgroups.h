@@ -4,7 +4,7 @@
 // while PID 1 and the apps' children set up their mounts on the other:
 //   1. before PID 1: the unified (cgroup2) directories, which clone3 needs to create PID 1 and
 //      each app's first process inside them (CLONE_INTO_CGROUP);
-//   2. after PID 1 started: everything else; then a byte in the `ready` pipe tells every app's
+//   2. after PID 1 started: everything else; then a byte on the `ready` socket tells every app's
 //      child that it may join its v1 cgroups and execute stage2, and PID 1 that it may join its
 //      own (once its apps run, off their start-up path). Each joins by writing 0 to `tasks`,
 //      the one move that does not take the kernel's global cgroup rwsem (CgroupSet::add_process).

@@ -1,6 +1,7 @@
 #include "stage1/pod_cgroups.h"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -113,13 +114,13 @@ TEST_F(PodCgroupsTest, AppLimitsArePlannedBoundedByThePod) {
 // The byte is never consumed: every waiter sees it. End of file without it is a failure.
 TEST(WaitForPodCgroups, AByteReleasesEveryWaiterAndEndOfFileFails) {
   int p[2];
-  ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
   ASSERT_EQ(::write(p[1], "C", 1), 1);
   ::close(p[1]);
   EXPECT_TRUE(wait_for_pod_cgroups(p[0]));
   EXPECT_TRUE(wait_for_pod_cgroups(p[0]));
   ::close(p[0]);
-  ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
   ::close(p[1]);
   auto s = wait_for_pod_cgroups(p[0]);
   ASSERT_FALSE(s);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -201,8 +202,13 @@ Status PodRun::start() {
   if (sfd < 0) return Error::sys(errno, "creating a signalfd");
   signals_.reset(sfd);
 
+  // `cg`, read by PID 1 and every app's child (pod_cgroups.h), is a socket pair rather than a
+  // pipe: when PID 1 has already ended (a pod that failed to start), the byte's send must fail
+  // with EPIPE instead of killing this process with SIGPIPE, and ignoring SIGPIPE here would
+  // hand that disposition down to the apps.
   int go[2], ready[2], cg[2];
-  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(ready, O_CLOEXEC) < 0 || ::pipe2(cg, O_CLOEXEC) < 0) {
+  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(ready, O_CLOEXEC) < 0 ||
+      ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cg) < 0) {
     return Error::sys(errno, "creating pipes");
   }
   Fd go_read(go[0]), go_write(go[1]), ready_write(ready[1]), cg_read(cg[0]), cg_write(cg[1]);
@@ -280,7 +286,10 @@ Status PodRun::start() {
     return std::move(finished).error().context("making the pod's cgroups");
   }
   b = 'C';
-  if (::write(cg_write.get(), &b, 1) != 1) return Error::sys(errno, "releasing the pod's apps");
+  if (::send(cg_write.get(), &b, 1, MSG_NOSIGNAL) != 1 && errno != EPIPE) {
+    return Error::sys(errno, "releasing the pod's apps");
+  }
+  // EPIPE: PID 1 is gone already, and told why; wait() reaps it and returns its code.
   return oslayer::ok();
 }
 

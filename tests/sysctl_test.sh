@@ -108,6 +108,19 @@ refused bad-value "sysctl kernel.shmmax: \"lots\" is not an integer" run --net=h
 pod_manifest "$T/walk.json" '["/probe","exit","0"]' "$(sysctls '{"net.ipv4.conf.lo/../../../vm.swappiness":"1"}')"
 refused bad-name "not a sysctl name" run --net=none --pod-manifest="$T/walk.json"
 
+# --- 3b. a value only the kernel refuses: PID 1 fails at once (exit 254, its one line), maybe
+# before /init has made the pod's cgroups; /init must then neither die of SIGPIPE telling the
+# gone PID 1 that they are made (exit 141, cgroups left behind) nor add a line. Five runs: the
+# race went wrong six times in ten before it was fixed.
+pod_manifest "$T/rmid.json" '["/probe","exit","0"]' "$(sysctls '{"kernel.shm_rmid_forced":"7"}')"
+for i in 1 2 3 4 5; do
+  check "kernel-refused-$i" 254 rkt run --net=host --uuid-file-save="$T/rmid.uuid" --pod-manifest="$T/rmid.json"
+  uuids+=("$(cat "$T/rmid.uuid" 2>/dev/null)")
+  contains "kernel-refused-$i-says-why" "$T/err" 'sysctl kernel.shm_rmid_forced = "7": writing: Invalid argument'
+  equals "kernel-refused-$i-one-line" "$(wc -l <"$T/err")" 1
+  equals "kernel-refused-$i-cgroups-gone" "$(pod_cgroups "$(cat "$T/rmid.uuid" 2>/dev/null)")" ""
+done
+
 # --- 4. prepare cannot know the network: run-prepared --net=host refuses net.* then.
 check prepare-net 0 rkt prepare --pod-manifest="$T/net-host.json"
 prepared=$(tail -1 "$T/out")
