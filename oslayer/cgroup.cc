@@ -221,14 +221,23 @@ Status CgroupSet::make(const std::function<bool(const Dir&)>& which) const {
   return ok();
 }
 
-Result<CgroupSet> CgroupSet::create_below(const CgroupLayout& layout, const std::string& name) {
-  auto set = plan_below(layout, name);
+namespace {
+
+// A planned set, made whole or not at all (best effort: the error returned is the one that
+// matters).
+Result<CgroupSet> make_all(Result<CgroupSet> set) {
   if (!set) return set;
-  if (auto s = set->make([](const Dir&) { return true; }); !s) {
-    (void)set->remove(false);  // best effort: the error being returned is the one that matters
+  if (auto s = set->make([](const CgroupSet::Dir&) { return true; }); !s) {
+    (void)set->remove(false);
     return std::move(s).error();
   }
   return set;
+}
+
+}  // namespace
+
+Result<CgroupSet> CgroupSet::create_below(const CgroupLayout& layout, const std::string& name) {
+  return make_all(plan_below(layout, name));
 }
 
 Result<CgroupSet> CgroupSet::create_child(const std::string& name) const {
@@ -237,13 +246,7 @@ Result<CgroupSet> CgroupSet::create_child(const std::string& name) const {
 
 Result<CgroupSet> CgroupSet::create_child(const std::string& name,
                                           const std::function<bool(const Dir&)>& where) const {
-  auto set = plan_child(name, where);
-  if (!set) return set;
-  if (auto s = set->make([](const Dir&) { return true; }); !s) {
-    (void)set->remove(false);
-    return std::move(s).error();
-  }
-  return set;
+  return make_all(plan_child(name, where));
 }
 
 Status CgroupSet::add_process(pid_t pid) const {

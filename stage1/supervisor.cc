@@ -24,7 +24,6 @@
 #include "stage1/etc_files.h"
 #include "stage1/launch_record.h"
 #include "stage1/pod_sysctls.h"
-#include "stage1/resource_plan.h"
 #include "stage1/status_files.h"
 #include "stage1/stop_policy.h"
 

@@ -64,7 +64,8 @@ Status mount_tree(const StartOptions& o, const std::string& tree_id, const std::
 // runs, and on disk each of those files, the overlay's own work files and the copy-ups of its
 // directories cost an inode allocation: about 20 of the ~50 a pod made. What must outlive the
 // pod, rkt/ (exit statuses, readiness), is stage1/rkt on disk, bound on stage1/rootfs/rkt.
-Status mount_stage1(const StartOptions& o, const std::string& tree_id, int pod_dir) {
+// Returns the mounted rootfs.
+Result<oslayer::Fd> mount_stage1(const StartOptions& o, const std::string& tree_id, int pod_dir) {
   auto scratch = oslayer::make_fs_mount("tmpfs", {{"mode", "0755"}},
                                         oslayer::MountAttrs{false, true, true, false});
   if (!scratch) return std::move(scratch).error().context("mounting stage1's scratch tmpfs");
@@ -78,13 +79,13 @@ Status mount_stage1(const StartOptions& o, const std::string& tree_id, int pod_d
                                   oslayer::Symlinks::kRefuse);
   if (!at) return std::move(at).error();
   if (auto st = oslayer::attach_mount(scratch->get(), at->get()); !st) {
-    return std::move(st).context("mounting stage1's scratch tmpfs");
+    return std::move(st).error().context("mounting stage1's scratch tmpfs");
   }
   {
     auto target = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
                                         oslayer::Symlinks::kRefuse);
     if (!target) return std::move(target).error();
-    if (auto st = mount_tree(o, tree_id, "", target->get()); !st) return st;
+    if (auto st = mount_tree(o, tree_id, "", target->get()); !st) return std::move(st).error();
   }
   // Opened again: the fd above names the directory under the overlay, this one its root.
   auto root = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
@@ -95,8 +96,10 @@ Status mount_stage1(const StartOptions& o, const std::string& tree_id, int pod_d
   if (!kept) return std::move(kept).error();
   auto rkt = oslayer::make_dirs_beneath(root->get(), "rkt", 0755);
   if (!rkt) return std::move(rkt).error();
-  return oslayer::bind_mount(kept->get(), rkt->get(), false, oslayer::MountAttrs{})
-      .context("binding stage1/rkt");
+  if (auto st = oslayer::bind_mount(kept->get(), rkt->get(), false, oslayer::MountAttrs{}); !st) {
+    return std::move(st).error().context("binding stage1/rkt");
+  }
+  return root;
 }
 
 Status check_same_dir(int a, int b, const std::string& path) {
@@ -324,8 +327,7 @@ Status start_pod(const StartOptions& o) {
   const PodTrees& trees = o.trees ? *o.trees : *read;
   auto entrypoint = stage1_entrypoint_of(trees.stage1_manifest, "run");
   if (!entrypoint) return std::move(entrypoint).error();
-  const std::string* s1_tree = &trees.stage1_tree;
-  if (auto st = check_tree(o, *s1_tree); !st) return st;
+  if (auto st = check_tree(o, trees.stage1_tree); !st) return st;
   const auto& apps = trees.apps;
   for (const auto& a : apps) {
     if (auto st = check_tree(o, a.tree_id); !st) return st;
@@ -351,12 +353,8 @@ Status start_pod(const StartOptions& o) {
   if (!pod_fd) return std::move(pod_fd).error();
   if (auto st = check_same_dir(o.pod_dir, pod_fd->get(), o.pod_path); !st) return st;
   const int pod_dir = pod_fd->get();
-  if (auto st = mount_stage1(o, *s1_tree, pod_dir); !st) {
-    return std::move(st).error().context("mounting the stage1 overlay");
-  }
-  auto s1_root = oslayer::open_beneath(pod_dir, "stage1/rootfs", O_PATH | O_DIRECTORY, 0,
-                                       oslayer::Symlinks::kRefuse);
-  if (!s1_root) return std::move(s1_root).error();
+  auto s1_root = mount_stage1(o, trees.stage1_tree, pod_dir);
+  if (!s1_root) return std::move(s1_root).error().context("mounting the stage1 overlay");
   for (const PodTrees::App& a : apps) {
     const std::string base = "opt/stage2/" + a.name;
     auto target = oslayer::make_dirs_beneath(s1_root->get(), base + "/rootfs", 0755);
