@@ -5,8 +5,11 @@
 #   bench/start.sh [--quick] [--rkt PATH]      PATH defaults to build/stage0/rkt
 #
 # Every row is a whole-process timing (fork of the command to its exit being reaped: start-up
-# and teardown) by hyperfine -N (no shell), WARMUP warm-up runs then RUNS timed runs (30, or 10
-# with --quick); the table shows the median, each peer's median divided by rkt run's, and the
+# and teardown) by hyperfine -N (no shell): RUNS timed runs (30, or 10 with --quick) in ROUNDS
+# rounds (5, or 2), the rows taking turns round by round so that the machine's drift over
+# minutes falls on every row alike; each round starts with warm-up runs (WARMUP in the first
+# round: 5, or 2; then 2, or 1), so a runner's timed runs still follow one another back to back.
+# The table shows the median over all rounds, each peer's median divided by rkt run's, and the
 # mean cpu (user + sys) of the processes waited for.
 # Peak RSS is GNU time %M (the largest process waited for), median of RSS_RUNS runs.
 #
@@ -14,9 +17,10 @@
 # with a throwaway key trusted as a root key in a scratch --local-config and fetched once into a
 # scratch --dir; then `rkt run IMAGE` with the default stage1 (every isolation on). Two rows:
 # pods left to accumulate in the data dir, and `rkt gc --grace-period=0s` before each run
-# (untimed, hyperfine --prepare). A failed rkt row is reported; the peers are measured anyway.
+# (untimed, hyperfine --prepare), each in a data dir of its own. A failed rkt row is reported;
+# the peers are measured anyway.
 #
-# Env: RUNS, WARMUP, RSS_RUNS override the counts. Needs root, hyperfine, GNU time, python3,
+# Env: RUNS, ROUNDS, WARMUP, RSS_RUNS override the counts. Needs root, hyperfine, GNU time, python3,
 # gpg, busybox-static; missing peers are installed with apt-get, and skipped (and said so) only
 # if that fails.
 set -euo pipefail
@@ -31,15 +35,19 @@ while [ $# -gt 0 ]; do
   case $1 in
     --quick) QUICK=1; shift ;;
     --rkt) RKT=$2; shift 2 ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) bench_die "unknown argument $1 (see --help)" ;;
   esac
 done
 if [ "$QUICK" = 1 ]; then
-  RUNS=${RUNS:-10} WARMUP=${WARMUP:-2} RSS_RUNS=${RSS_RUNS:-3}
+  RUNS=${RUNS:-10} ROUNDS=${ROUNDS:-2} WARMUP=${WARMUP:-2} RSS_RUNS=${RSS_RUNS:-3}
 else
-  RUNS=${RUNS:-30} WARMUP=${WARMUP:-5} RSS_RUNS=${RSS_RUNS:-5}
+  RUNS=${RUNS:-30} ROUNDS=${ROUNDS:-5} WARMUP=${WARMUP:-5} RSS_RUNS=${RSS_RUNS:-5}
 fi
+[ "$ROUNDS" -ge 1 ] && [ "$RUNS" -ge "$ROUNDS" ] || bench_die "ROUNDS must be between 1 and RUNS"
+# Warm-up runs of the later rounds: the caches and the kernel's fast paths a runner left warm
+# have gone cold while the other rows ran.
+ROUND_WARMUP=$((WARMUP < 2 ? WARMUP : (QUICK == 1 ? 1 : 2)))
 [ "$(id -u)" = 0 ] || bench_die "run as root (namespaces, mounts, cgroups)"
 for tool in hyperfine /usr/bin/time python3 gpg busybox; do
   command -v "$tool" >/dev/null || bench_die "$tool is missing (apt-get install hyperfine time python3 gnupg busybox-static)"
@@ -50,8 +58,8 @@ RKT=$(realpath -m "$RKT")
 W=$(bench_scratch)
 R=$W/rootfs
 D=$W/data
+DACC=$W/data-acc
 C=$W/etc
-RKTG=("$RKT" --dir="$D" --local-config="$C")
 
 # systemd-nspawn without systemd as PID 1 leaves empty payload/ and supervisor/ cgroups beside its
 # own and /run/systemd/nspawn/{locks,propagate}: remove those it made (empty dirs only).
@@ -71,14 +79,15 @@ cleanup() {
   local rc=$?
   set +e
   # Pods of an interrupted run: stop them, then let rkt's gc remove their cgroups and dirs.
-  if [ -x "$RKT" ] && [ -d "$D/pods" ]; then
-    local u
-    for u in $(bench_pod_uuids "$D"); do
-      "${RKTG[@]}" stop --force "$u" >/dev/null 2>&1
+  local d u
+  for d in "$D" "$DACC"; do
+    [ -x "$RKT" ] && [ -d "$d/pods" ] || continue
+    for u in $(bench_pod_uuids "$d"); do
+      "$RKT" --dir="$d" --local-config="$C" stop --force "$u" >/dev/null 2>&1
     done
     sleep 0.2
-    "${RKTG[@]}" gc --grace-period=0s >/dev/null 2>&1
-  fi
+    "$RKT" --dir="$d" --local-config="$C" gc --grace-period=0s >/dev/null 2>&1
+  done
   bench_gpg_stop "$W/gnupg"
   nspawn_tidy
   # crun/runc state of an interrupted run (a finished `run` deletes its own container)
@@ -147,7 +156,9 @@ RKT_PREP_ERR=
 if [ -x "$RKT" ]; then
   bench_aci "$R" "$W/true.aci" bench.rocket.example/true '["/bin/true"]'
   bench_gpg_key "$W/gnupg" "$W/pubkey.asc"
-  if RKT_IMAGE=$(bench_rkt_import "$RKT" "$D" "$C" "$W/gnupg" "$W/pubkey.asc" "$W/true.aci" 2>"$W/import.err"); then
+  # Two data dirs: the rows take turns, and one gc's before each run while the other keeps its pods.
+  if RKT_IMAGE=$(bench_rkt_import "$RKT" "$D" "$C" "$W/gnupg" "$W/pubkey.asc" "$W/true.aci" 2>"$W/import.err") &&
+    "$RKT" --dir="$DACC" --local-config="$C" fetch --full "$W/true.aci" >/dev/null 2>>"$W/import.err"; then
     RKT_IMAGE=bench.rocket.example/true
   else
     RKT_IMAGE=
@@ -160,38 +171,65 @@ fi
 printf '#!/bin/sh\nexec %s --dir=%s --local-config=%s gc --grace-period=0s\n' "$RKT" "$D" "$C" >"$W/gc.sh"
 
 # --- timing ---------------------------------------------------------------------------------
-declare -A NAME MED MIN MAX N CPU RSS ERR NOTE
+declare -A NAME MED MIN MAX N CPU RSS ERR NOTE VIEW PREP CMD
 KEYS=()
-# row KEY NAME NOTE VIEW PREPARE_SCRIPT CMD: times CMD (split on blanks, as hyperfine -N does).
+# row KEY NAME NOTE VIEW PREPARE_SCRIPT CMD: adds a row timing CMD (split on blanks, as hyperfine
+# -N does), after one checked run: a command that fails is reported, not timed.
 row() {
   local key=$1 name=$2 note=$3 view=$4 prep=$5 cmd=$6
   KEYS+=("$key")
-  NAME[$key]=$name
-  NOTE[$key]=$note
-  local wrap=()
-  [ "$view" = legacy ] && wrap=(unshare -m --propagation private -- "$W/legacy-view.sh")
-  local argv
-  read -ra argv <<<"$cmd"
-  echo "timing $name ..." >&2
-  # One checked run first: a command that fails is reported, not timed.
+  NAME[$key]=$name NOTE[$key]=$note VIEW[$key]=$view PREP[$key]=$prep CMD[$key]=$cmd
+  echo "checking $name ..." >&2
   if [ -n "$prep" ]; then sh "$prep" >/dev/null 2>&1 || true; fi
-  local rc=0
-  "${wrap[@]}" "${argv[@]}" >"$W/$key.out" 2>&1 || rc=$?
-  if [ $rc != 0 ]; then
-    ERR[$key]="FAILED rc=$rc: $(tr '\n|' '  ' <"$W/$key.out" | cut -c1-200)"
-    return 0
+  local rc=0 argv
+  read -ra argv <<<"$cmd"
+  in_view "$view" "${argv[@]}" >"$W/$key.out" 2>&1 || rc=$?
+  [ $rc = 0 ] || ERR[$key]="FAILED rc=$rc: $(tr '\n|' '  ' <"$W/$key.out" | cut -c1-200)"
+}
+# in_view VIEW CMD...: CMD in the host's view of the cgroups, or in crun's legacy one (above).
+in_view() {
+  local view=$1
+  shift
+  if [ "$view" = legacy ]; then
+    unshare -m --propagation private -- "$W/legacy-view.sh" "$@"
+  else
+    "$@"
   fi
-  local hf=(hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$W/$key.json")
-  [ -n "$prep" ] && hf+=(--prepare "sh $prep")
-  if ! "${wrap[@]}" "${hf[@]}" -- "$cmd" >"$W/$key.hf" 2>&1; then
+}
+# time_round ROUND KEY: KEY's share of the timed runs for round ROUND, under hyperfine.
+time_round() {
+  local round=$1 key=$2
+  local runs=$(((RUNS * round) / ROUNDS - (RUNS * (round - 1)) / ROUNDS))
+  local warm=$ROUND_WARMUP
+  [ "$round" = 1 ] && warm=$WARMUP
+  local hf=(hyperfine -N --style none --warmup "$warm" --runs "$runs" --export-json "$W/$key.$round.json")
+  [ -n "${PREP[$key]}" ] && hf+=(--prepare "sh ${PREP[$key]}")
+  if ! in_view "${VIEW[$key]}" "${hf[@]}" -- "${CMD[$key]}" >"$W/$key.hf" 2>&1; then
     ERR[$key]="FAILED under hyperfine: $(tail -2 "$W/$key.hf" | tr '\n|' '  ' | cut -c1-200)"
-    return 0
   fi
-  read -r "MED[$key]" "MIN[$key]" "MAX[$key]" "N[$key]" "CPU[$key]" < <(bench_median_ms "$W/$key.json")
-  local rss=()
+}
+# merge_rounds KEY: KEY's rounds as one hyperfine-like JSON, its times in the order they ran.
+merge_rounds() {
+  python3 - "$W/$1.json" "$W/$1".[0-9]*.json <<'EOF'
+import json, sys
+out, paths = sys.argv[1], sorted(sys.argv[2:], key=lambda p: int(p.rsplit(".", 2)[1]))
+times, user, system = [], 0.0, 0.0
+for p in paths:
+    r = json.load(open(p))["results"][0]
+    times += r["times"]
+    user += r["user"] * len(r["times"])
+    system += r["system"] * len(r["times"])
+json.dump({"results": [{"times": times, "user": user / len(times), "system": system / len(times)}]},
+          open(out, "w"))
+EOF
+}
+# peak_rss KEY: the median of RSS_RUNS runs' GNU time %M.
+peak_rss() {
+  local key=$1 rss=() argv
+  read -ra argv <<<"${CMD[$key]}"
   for _ in $(seq "$RSS_RUNS"); do
-    if [ -n "$prep" ]; then sh "$prep" >/dev/null 2>&1 || true; fi
-    "${wrap[@]}" /usr/bin/time -f %M -o "$W/$key.rss" "${argv[@]}" >/dev/null 2>&1 || true
+    if [ -n "${PREP[$key]}" ]; then sh "${PREP[$key]}" >/dev/null 2>&1 || true; fi
+    in_view "${VIEW[$key]}" /usr/bin/time -f %M -o "$W/$key.rss" "${argv[@]}" >/dev/null 2>&1 || true
     rss+=("$(tail -1 "$W/$key.rss")")
   done
   RSS[$key]=$(printf '%s\n' "${rss[@]}" | sort -n | sed -n "$(((${#rss[@]} + 1) / 2))p")
@@ -216,10 +254,8 @@ if [ -n "$RKT_IMAGE" ]; then
   row rkt "rkt run" "mount+pid+uts+ipc ns (host net), overlay, cgroup, caps, seccomp; gc before each run (untimed)" \
     host "$W/gc.sh" "$RKT --dir=$D --local-config=$C run --net=host $RKT_IMAGE"
   sh "$W/gc.sh" >/dev/null 2>&1 || true
-  row rkt_acc "rkt run, pods accumulating" "as above, no gc: exited pods pile up in the data dir" \
-    host "" "$RKT --dir=$D --local-config=$C run --net=host $RKT_IMAGE"
-  ACC_PODS=$( (find "$D/pods" -mindepth 2 -maxdepth 2 -type d 2>/dev/null || true) | wc -l)
-  sh "$W/gc.sh" >/dev/null 2>&1 || true
+  row rkt_acc "rkt run, pods accumulating" "as above, no gc: exited pods pile up in a data dir of their own" \
+    host "" "$RKT --dir=$DACC --local-config=$C run --net=host $RKT_IMAGE"
 else
   KEYS+=(rkt)
   NAME[rkt]="rkt run"
@@ -234,13 +270,32 @@ fi
   host "" "unshare --fork --pid --mount --uts --ipc --net --mount-proc chroot $R /bin/true"
 [ $HAVE_NSPAWN = 1 ] && nspawn_mark && row nspawn "systemd-nspawn" "--register=no --keep-unit, own copy of the rootfs" \
   host "" "systemd-nspawn -D $W/rootfs-nspawn --quiet --register=no --keep-unit /bin/true"
+
+# The rounds: every row that passed its check, starting one row further on each round, so that
+# no row always follows the same one.
+TIMED=()
+for k in "${KEYS[@]}"; do [ -n "${ERR[$k]:-}" ] || TIMED+=("$k"); done
+for round in $(seq "$ROUNDS"); do
+  echo "round $round of $ROUNDS ..." >&2
+  for i in $(seq 0 $((${#TIMED[@]} - 1))); do
+    k=${TIMED[$(((i + round - 1) % ${#TIMED[@]}))]}
+    [ -n "${ERR[$k]:-}" ] || time_round "$round" "$k"
+  done
+done
+for k in "${TIMED[@]}"; do
+  [ -z "${ERR[$k]:-}" ] || continue
+  merge_rounds "$k"
+  read -r "MED[$k]" "MIN[$k]" "MAX[$k]" "N[$k]" "CPU[$k]" < <(bench_median_ms "$W/$k.json")
+  peak_rss "$k"
+done
+ACC_PODS=$( (find "$DACC/pods" -mindepth 2 -maxdepth 2 -type d 2>/dev/null || true) | wc -l)
 nspawn_tidy
 
 # --- report ---------------------------------------------------------------------------------
 echo "# start.sh: /bin/true in a fresh container"
 echo
 bench_machine "$W"
-echo "- runs: $RUNS timed after $WARMUP warm-up (hyperfine -N); peak RSS: median of $RSS_RUNS GNU time %M"
+echo "- runs: $RUNS timed per row in $ROUNDS rounds, the rows taking turns, each round after warm-up runs ($WARMUP in the first, then $ROUND_WARMUP) (hyperfine -N); peak RSS: median of $RSS_RUNS GNU time %M"
 echo
 echo "Versions:"
 echo
