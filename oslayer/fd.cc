@@ -1,5 +1,6 @@
 #include "oslayer/fd.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,6 +58,16 @@ Status write_all(int fd, std::string_view data) {
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
+  return ok();
+}
+
+Status stdin_from_dev_null() {
+  int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null < 0) return Error::sys(errno, "opening /dev/null");
+  int rc = ::dup2(null, STDIN_FILENO);
+  int err = errno;
+  ::close(null);
+  if (rc < 0) return Error::sys(err, "redirecting stdin");
   return ok();
 }
 

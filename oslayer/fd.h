@@ -54,4 +54,8 @@ Status write_all(int fd, std::string_view data);
 // mkdir -p relative to `dir`; existing directories are fine.
 Status make_dirs(int dir, const std::string& path, mode_t mode);
 
+// Replaces fd 0 with /dev/null as seen from this process's root: a process that is not
+// interactive reads nothing from its caller's terminal.
+Status stdin_from_dev_null();
+
 }  // namespace oslayer

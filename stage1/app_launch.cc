@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "oslayer/log.h"
@@ -53,17 +54,23 @@ Result<Fd> lift(int fd) {
   return Fd(n);
 }
 
-// In a child about to exec stage2: fd 3 = the App JSON, from its start.
-[[noreturn]] void exec_stage2(int stage2, int app_json, const std::vector<std::string>& args,
-                              int report) {
+// In a child about to exec stage2: fd 3 = the App JSON, from its start; with `root_ready` >= 0,
+// fd 4 = the socket on which stage2 waits for its root (stage2/root_ready.h).
+[[noreturn]] void exec_stage2(int stage2, int app_json, std::vector<std::string> args, int report,
+                              int root_ready = -1) {
   std::string err;
-  if (::dup2(app_json, 3) < 0 || ::lseek(3, 0, SEEK_SET) < 0) {
+  // dup2 onto itself would leave the descriptor close-on-exec.
+  const bool placed = app_json == 3 ? ::fcntl(3, F_SETFD, 0) == 0 : ::dup2(app_json, 3) >= 0;
+  if (!placed || ::lseek(3, 0, SEEK_SET) < 0) {
     err = std::string("placing the app manifest on fd 3: ") + std::strerror(errno);
+  } else if (root_ready >= 0 && ::dup2(root_ready, 4) < 0) {
+    err = std::string("placing stage2's root-ready socket on fd 4: ") + std::strerror(errno);
   } else {
+    if (root_ready >= 0) args.push_back("--root-ready-fd=4");
     std::vector<char*> argv;
     static char arg0[] = "stage2";
     argv.push_back(arg0);
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     // Nothing of stage1's environment reaches the app: stage2 builds the app's own.
     char* envp[] = {nullptr};
@@ -94,18 +101,46 @@ Status apply_oom_score_adj(const AppLaunch& l) {
   return oslayer::ok();
 }
 
-Status enter_app_root(const AppLaunch& l, int report) {
-  if (auto s = apply_oom_score_adj(l); !s) return s;
-  // The app's mounts live in its own namespace, a slave of the pod's: nothing made here
-  // propagates back, and the namespace goes away with the app's last process.
+// The app's own mount namespace, a slave of the pod's: nothing made in it propagates back, and
+// it goes away with the app's last process. The supervisor gets a handle on it (post-stop).
+Status enter_app_namespace(int report) {
   if (auto s = oslayer::unshare_namespaces(CLONE_NEWNS); !s) return s;
   if (auto s = oslayer::set_propagation("/", oslayer::Propagation::kSlave, true); !s) return s;
-  {
-    // /proc is still the host's here, and /proc/self this very process.
-    auto ns = oslayer::open_path("/proc/self/ns/mnt", O_RDONLY);
-    if (!ns) return std::move(ns).error();
-    send_message(report, "n", ns->get());
+  // /proc is still the host's here, and /proc/self this very process.
+  auto ns = oslayer::open_path("/proc/self/ns/mnt", O_RDONLY);
+  if (!ns) return std::move(ns).error();
+  send_message(report, "n", ns->get());
+  return oslayer::ok();
+}
+
+// The app's process, forked by the launcher once the namespace exists: it joins the app's v1
+// cgroups while their paths are still in view, says so on `launcher`, and executes stage2, which
+// waits on that same socket until the launcher has pivoted it into the app's root.
+int start_app_process(const AppLaunch& l, int stage2, int app_json, int launcher, int report) {
+  auto fail = [&](const Error& e) {
+    send_message(report, "e" + e.text(), -1);
+    return 254;
+  };
+  // A session of its own: the app cannot push input into the caller's terminal (TIOCSTI)
+  // unless it is interactive, when the terminal becomes its controlling one.
+  if (::setsid() < 0) return fail(Error::sys(errno, "creating a session"));
+  if (l.interactive && ::isatty(STDIN_FILENO) == 1) {
+    // Best effort: the terminal may be the controlling one of the caller's session, which
+    // only a steal (argument 1) could take; the app then runs without one.
+    (void)::ioctl(STDIN_FILENO, TIOCSCTTY, 0);
   }
+  if (auto s = wait_for_pod_cgroups(l.cgroups_ready_fd); !s) return fail(s.error());
+  if (auto s = l.cgroup.add_self_v1(); !s) return fail(s.error());
+  const char joined = 'j';
+  // The launcher gone: it has told the supervisor why.
+  if (::send(launcher, &joined, 1, MSG_NOSIGNAL) != 1) return 254;
+  exec_stage2(stage2, app_json, l.stage2_args, report, launcher);
+}
+
+// Mounts the app's filesystems and pivots into its root; the app's process (`app`, which moves
+// along) must have joined its v1 cgroups first, as their paths are not in the app's root.
+// Returns false, with nothing said, when the app's process ended first: it told why.
+Result<bool> prepare_app_root(const AppLaunch& l, int app) {
   // pivot_root needs the new root to be a mount point: bind the rootfs onto itself, then work
   // in that new mount only.
   {
@@ -119,24 +154,19 @@ Status enter_app_root(const AppLaunch& l, int report) {
   }
   auto root = oslayer::open_path(l.rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW);
   if (!root) return std::move(root).error().context("opening the app's rootfs");
-  if (auto s = mount_app_filesystems(root->get(), l.filesystems); !s) return s;
-  // Created in the unified cgroup by the supervisor; the v1 ones are joined here, by their paths
-  // under /sys/fs/cgroup, which the pivot below leaves behind.
-  if (auto s = wait_for_pod_cgroups(l.cgroups_ready_fd); !s) return s;
-  if (auto s = l.cgroup.add_self_v1(); !s) return s;
-  return oslayer::pivot_into(root->get());
-}
-
-Status setup_stdio(const AppLaunch& l) {
-  if (l.interactive) return oslayer::ok();
-  // A pod that is not interactive reads nothing from the caller's terminal.
-  int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null < 0) return Error::sys(errno, "opening /dev/null");
-  int rc = ::dup2(null, STDIN_FILENO);
-  int err = errno;
-  ::close(null);
-  if (rc < 0) return Error::sys(err, "redirecting stdin");
-  return oslayer::ok();
+  if (auto s = mount_app_filesystems(root->get(), l.filesystems); !s) return std::move(s).error();
+  if (l.has_pre_start) {
+    // The handler runs as this process's child: in the app's cgroups too.
+    if (auto s = wait_for_pod_cgroups(l.cgroups_ready_fd); !s) return std::move(s).error();
+    if (auto s = l.cgroup.add_self_v1(); !s) return std::move(s).error();
+  }
+  char joined = 0;
+  ssize_t n;
+  while ((n = ::recv(app, &joined, 1, 0)) < 0 && errno == EINTR) {
+  }
+  if (n != 1 || joined != 'j') return false;
+  if (auto s = oslayer::pivot_into(root->get()); !s) return std::move(s).error();
+  return true;
 }
 
 }  // namespace
@@ -176,31 +206,73 @@ int launch_app(const AppLaunch& l, int report) {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  // Its own session: the app cannot push input into the caller's terminal (TIOCSTI) unless it
-  // is interactive, when the terminal becomes its controlling one.
+  // A session without a terminal: the pre-start handler, run from here, cannot push input into
+  // the caller's (TIOCSTI). The app's process makes its own.
   if (::setsid() < 0) return fail(Error::sys(errno, "creating a session"));
-  if (l.interactive && ::isatty(STDIN_FILENO) == 1) {
-    // Best effort: the terminal may be the controlling one of the caller's session, which
-    // only a steal (argument 1) could take; the app then runs without one.
-    (void)::ioctl(STDIN_FILENO, TIOCSCTTY, 0);
-  }
   auto stage2 = lift(l.stage2_fd);
   if (!stage2) return fail(stage2.error());
-  if (auto s = enter_app_root(l, report); !s) return fail(s.error());
-  if (auto s = setup_stdio(l); !s) return fail(s.error());
+  if (auto s = apply_oom_score_adj(l); !s) return fail(s.error());
+  if (auto s = enter_app_namespace(report); !s) return fail(s.error());
+  auto memfd = make_memfd("app-manifest", l.app_json);
+  if (!memfd) return fail(memfd.error());
+  auto json = lift(memfd->get());
+  if (!json) return fail(json.error());
+  memfd->reset();
+  // The app's process starts now, so that executing stage2 and reading the app overlap with the
+  // mounts below (stage1-interface.md, "Starting an app").
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    return fail(Error::sys(errno, "creating a socket pair"));
+  }
+  Fd ours(sv[0]), pair(sv[1]);
+  auto theirs = lift(pair.get());
+  if (!theirs) return fail(theirs.error());
+  pair.reset();
+  auto app = oslayer::fork_child([&] {
+    ours.reset();
+    return start_app_process(l, stage2->get(), json->get(), theirs->get(), report);
+  });
+  if (!app) return fail(app.error().context("starting the app's process"));
+  const pid_t app_pid = app->release();
+  theirs->reset();
+  send_message(report, "p" + std::to_string(app_pid), -1);
+  // From here the app's process is the app: it exits with the code it is told.
+  auto stop = [&](int code) {
+    const char msg[2] = {'x', static_cast<char>(code)};
+    (void)::send(ours.get(), msg, sizeof msg, MSG_NOSIGNAL);
+    return code;
+  };
+  auto ready = prepare_app_root(l, ours.get());
+  if (!ready) {
+    fail(ready.error());
+    return stop(254);
+  }
+  if (!*ready) return 254;
+  // A pod that is not interactive reads nothing from the caller's terminal: nor does its
+  // pre-start handler (stage2 does the same for the app, told by the 'n' below).
+  if (!l.interactive && l.has_pre_start) {
+    if (auto s = oslayer::stdin_from_dev_null(); !s) {
+      fail(s.error());
+      return stop(254);
+    }
+  }
   if (l.has_pre_start) {
     AppLaunch handler = l;
     handler.stage2_fd = stage2->get();
     auto code = run_event_handler(handler, "pre-start");
-    if (!code) return fail(std::move(code).error().context("running the pre-start handler"));
+    if (!code) {
+      fail(std::move(code).error().context("running the pre-start handler"));
+      return stop(254);
+    }
     if (*code != 0) {
       fail(Error::msg("the pre-start handler exited with " + std::to_string(*code)));
-      return *code;
+      return stop(*code);
     }
   }
-  auto json = make_memfd("app-manifest", l.app_json);
-  if (!json) return fail(json.error());
-  exec_stage2(stage2->get(), json->get(), l.stage2_args, report);
+  const char go = l.interactive ? 'g' : 'n';
+  // Refused: the app's process is gone, and told why.
+  (void)::send(ours.get(), &go, 1, MSG_NOSIGNAL);
+  return 0;
 }
 
 LaunchReport read_launch_report(int report) {
@@ -216,13 +288,18 @@ LaunchReport read_launch_report(int report) {
     msg.msg_controllen = sizeof control;
     ssize_t n = ::recvmsg(report, &msg, MSG_CMSG_CLOEXEC);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return r;  // end of file: stage2 was executed (or the child died)
+    // End of file: the launcher is done and stage2 was executed (or they died).
+    if (n <= 0) return r;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
         int fd = -1;
         std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
         r.mount_ns.reset(fd);
       }
+    }
+    if (n > 1 && buf[0] == 'p') {
+      r.app_pid = std::atoi(std::string(buf + 1, static_cast<size_t>(n - 1)).c_str());
+      continue;
     }
     if (n > 1 && buf[0] == 'e') {
       r.error.assign(buf + 1, static_cast<size_t>(n - 1));

@@ -1,8 +1,12 @@
-// The child process that becomes one app (stage1-interface.md, "Starting an app"): it gets its
-// own mount namespace, mounts the app's filesystems, joins the app's cgroups once /init made
-// them, pivots into the app's root, runs the pre-start handler and executes stage2. Everything here
-// runs in the forked child; it talks to the supervisor only through the `report` socket.
+// The child process that launches one app (stage1-interface.md, "Starting an app"): it gets
+// the app its own mount namespace and forks the app's process there, which joins the app's v1
+// cgroups once /init made them and executes stage2 at once; meanwhile the launcher mounts the
+// app's filesystems, pivots both into the app's root, runs the pre-start handler and tells stage2
+// to go on. Everything here runs in the forked children; they talk to the supervisor only
+// through the `report` socket.
 #pragma once
+
+#include <sys/types.h>
 
 #include <optional>
 #include <string>
@@ -31,9 +35,11 @@ struct AppLaunch {
   std::optional<int> oom_score_adj;
 };
 
-// The child's body. Before exec it sends, over the SOCK_SEQPACKET socket `report`, its mount
-// namespace fd (for post-stop) and, on failure, one message with the error's text. It returns
-// (an exit code: the pre-start handler's, or 254) only when the app could not be started.
+// The launcher's body. Over the SOCK_SEQPACKET socket `report` it sends the app's mount
+// namespace fd (for post-stop), the app's process's PID, and, on failure, one message with the
+// error's text (the app's process may send that one too). It returns 0 once the app's stage2
+// was told to go on; otherwise an exit code (the pre-start handler's, or 254), which the app's
+// process, when there is one, exits with too.
 int launch_app(const AppLaunch& launch, int report);
 
 // Runs stage2 with --event=<event> (and fd 3 = the App JSON) in a child, waits for it, and
@@ -43,9 +49,11 @@ oslayer::Result<int> run_event_handler(const AppLaunch& launch, const std::strin
 // What the supervisor reads from a report socket: the namespace fd, and an error, if any.
 struct LaunchReport {
   oslayer::Fd mount_ns;
-  std::string error;  // empty: stage2 was executed
+  pid_t app_pid = -1;  // the app's process; -1: none was started, the launcher is the app
+  std::string error;   // empty: stage2 was executed and told to go on
 };
-// Reads until the child executes (end of file) or reports an error.
+// Reads until the launcher and the app's process are done with it (end of file) or one reports
+// an error.
 LaunchReport read_launch_report(int report);
 
 // A memfd holding `text`, positioned at its start.

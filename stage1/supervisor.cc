@@ -202,6 +202,8 @@ bool Supervisor::start_apps() {
     running.launch = std::move(*launch);
     LaunchReport report = read_launch_report(ours.get());
     running.mount_ns = std::move(report.mount_ns);
+    // The launcher (reaped as any other process) forked the app's process, which is the app.
+    if (report.app_pid > 0) running.pid = report.app_pid;
     apps_.push_back(std::move(running));
     if (!report.error.empty()) {
       // The child exits with the failure's code; the reaper records it and stops the others.

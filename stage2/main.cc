@@ -1,13 +1,13 @@
 // stage2: starts one app (or one of its event handlers) inside its prepared rootfs.
 //
 // Inputs: argv (--app=NAME [--event=pre-start|post-stop] [--disable-capabilities-restriction]
-// [--disable-seccomp] [--debug] [--enter [-- CMD [ARGS...]]]), fd 3 = the JSON of the app's
-// `app` section, "/" = the app's rootfs (stage1 has pivoted into it, or, for rkt enter, joined
-// the app's mount namespace). Runs as root with stage1's capabilities.
-// With --enter, CMD (default /bin/sh) replaces the app's exec; every other step is the app's.
-// Output: execs the app with its user, groups, environment, working directory, capabilities,
-// no_new_privs and seccomp filter. On failure: one line on stderr and exit 254, or 127/126 when
-// the exec itself fails (see Documentation/devel/stage2.md).
+// [--disable-seccomp] [--debug] [--root-ready-fd=N] [--enter [-- CMD [ARGS...]]]), fd 3 = the
+// JSON of the app's `app` section, "/" = the app's rootfs (stage1 has pivoted into it, or, for
+// rkt enter, joined the app's mount namespace; with --root-ready-fd, once fd N says so). Runs as
+// root with stage1's capabilities. With --enter, CMD (default /bin/sh) replaces the app's exec;
+// every other step is the app's. Output: execs the app with its user, groups, environment, working
+// directory, capabilities, no_new_privs and seccomp filter. On failure: one line on stderr and exit
+// 254, or 127/126 when the exec itself fails (see Documentation/devel/stage2.md).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -25,6 +25,7 @@
 #include "stage2/environment.h"
 #include "stage2/exec_app.h"
 #include "stage2/options.h"
+#include "stage2/root_ready.h"
 #include "stage2/rootfs_ids.h"
 #include "stage2/seccomp_program.h"
 
@@ -77,14 +78,46 @@ int main(int argc, char** argv) {
   // makes the command dumpable again, with the app's own credentials by then.
   if (opts->enter) must(oslayer::set_dumpable(false), name);
 
-  // 1. Take the app from fd 3, then close every other inherited fd: whatever stage1 (or its
-  //    caller) leaked must not reach the app. Every fd stage2 opens from here on is O_CLOEXEC.
+  // 1. Take the app from fd 3, and decide the capabilities and build the seccomp filter while
+  //    nothing has changed yet, so that a bad isolator fails before the process is
+  //    half-transformed. The bounding set and the filter do not depend on the app's user.
   appc::App app = must(read_app(), name);
-  must(oslayer::close_fds_from(kAppFd), name);
   std::vector<std::string> command;
   if (!opts->enter) command = must(stage2::select_command(app, opts->event), name);
+  std::vector<std::string> envp = must(stage2::build_environment(name, app.environment), name);
+  oslayer::ProcessCaps held = must(oslayer::get_process_caps(), name);
+  const stage2::CapabilityPlan bounding =
+      must(stage2::plan_capabilities(app.isolators, true, opts->disable_capabilities_restriction,
+                                     held.permitted),
+           name);
+  std::optional<std::string> filter;  // the BPF program
+  if (!opts->disable_seccomp) {
+    filter = must(stage2::seccomp_program(app.isolators, bounding.bounding), name);
+  }
+  const bool nnp = wants_no_new_privileges(app);
 
-  // 2. Everything that reads the image happens now, as root: the user and groups are looked up
+  // 2. The first privilege steps, which leave what this process may do untouched:
+  //    a. keep-caps, so the permitted set survives the switch to a non-root uid (the effective
+  //       set is emptied by the kernel anyway) and can be set precisely in (e);
+  must(oslayer::set_keep_capabilities(true), name);
+  //    b. the bounding set, which limits only what a later execve grants: dropping from it needs
+  //       CAP_SETPCAP, which (e) may remove.
+  if (bounding.restrict_bounding) must(oslayer::restrict_bounding_set(bounding.bounding), name);
+
+  // 3. Started early (--root-ready-fd), wait here until stage1 has pivoted this process into the
+  //    app's root. Then close every other inherited fd: whatever stage1 (or its caller) leaked
+  //    must not reach the app. Every fd stage2 opens from here on is O_CLOEXEC.
+  if (opts->root_ready_fd) {
+    stage2::RootSignal ready = stage2::wait_for_root(*opts->root_ready_fd);
+    // stage1 said why already (or died, and /init says so).
+    if (ready.abort_code) std::_Exit(*ready.abort_code);
+    // The pivot moved our root, not our working directory: that is still in the pod's tree.
+    must(oslayer::change_directory("/"), name);
+    if (ready.stdin_null) must(oslayer::stdin_from_dev_null(), name);
+  }
+  must(oslayer::close_fds_from(kAppFd), name);
+
+  // 4. Everything that reads the image happens now, as root: the user and groups are looked up
   //    in the app's own /etc files (not through NSS) before any privilege is given up.
   oslayer::Fd root = must(oslayer::open_dir(AT_FDCWD, "/"), name);
   if (opts->enter) {
@@ -98,27 +131,13 @@ int main(int argc, char** argv) {
   gid_t gid = must(stage2::resolve_group(app.group, ids), name);
   std::vector<gid_t> groups(app.supplementary_gids.begin(), app.supplementary_gids.end());
   root.reset();
-  std::vector<std::string> envp = must(stage2::build_environment(name, app.environment), name);
-
-  // 3. Decide capabilities and build the seccomp filter while nothing has changed yet, so that a
-  //    bad isolator fails before the process is half-transformed.
-  oslayer::ProcessCaps held = must(oslayer::get_process_caps(), name);
+  // The same isolators as in (1), now with the user: what the app's process sets hold.
   stage2::CapabilityPlan caps =
       must(stage2::plan_capabilities(app.isolators, uid == 0,
                                      opts->disable_capabilities_restriction, held.permitted),
            name);
-  std::optional<std::string> filter;  // the BPF program
-  if (!opts->disable_seccomp) {
-    filter = must(stage2::seccomp_program(app.isolators, caps.bounding), name);
-  }
-  const bool nnp = wants_no_new_privileges(app);
 
-  // 4. The privilege steps, in an order where each one still has what it needs:
-  //    a. keep-caps, so the permitted set survives the switch to a non-root uid (the effective
-  //       set is emptied by the kernel anyway) and can be set precisely in (e);
-  must(oslayer::set_keep_capabilities(true), name);
-  //    b. the bounding set first: dropping from it needs CAP_SETPCAP, which (e) may remove;
-  if (caps.restrict_bounding) must(oslayer::restrict_bounding_set(caps.bounding), name);
+  // 5. The remaining privilege steps, in an order where each one still has what it needs:
   //    c. without no_new_privs, loading a filter needs CAP_SYS_ADMIN, still held here (runc does
   //       the same); none of the calls below is on the denylist;
   if (filter && !nnp) must(oslayer::load_seccomp_program(*filter), name);
@@ -141,7 +160,7 @@ int main(int argc, char** argv) {
     if (filter) must(oslayer::load_seccomp_program(*filter), name);
   }
 
-  // 5. Exec. Only the exec itself has the shell's exit codes; everything above exited 254.
+  // 6. Exec. Only the exec itself has the shell's exit codes; everything above exited 254.
   Error e = stage2::exec_command(command, envp);
   oslayer::log_error(e.context("app " + name));
   return stage2::exit_code_for_exec_errno(e.code());

@@ -1,5 +1,7 @@
 #include "stage2/options.h"
 
+#include <charconv>
+
 namespace stage2 {
 
 using oslayer::Error;
@@ -32,12 +34,23 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       o.debug = true;
     } else if (a == "--enter") {
       o.enter = true;
+    } else if (a.starts_with("--root-ready-fd=")) {
+      const std::string v = a.substr(16);
+      int fd = -1;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), fd);
+      if (v.empty() || ec != std::errc() || end != v.data() + v.size() || fd <= 3) {
+        return Error::msg("--root-ready-fd: \"" + v + "\" is not a descriptor above 3");
+      }
+      o.root_ready_fd = fd;
     } else {
       return Error::msg("unknown argument \"" + a + "\"");
     }
   }
   if (!have_app || o.app.empty()) return Error::msg("--app=NAME is required");
   if (o.enter && o.event) return Error::msg("--enter and --event exclude each other");
+  if (o.root_ready_fd && (o.enter || o.event)) {
+    return Error::msg("--root-ready-fd goes with neither --enter nor --event");
+  }
   // An AC Name, so that it cannot smuggle anything into AC_APP_NAME or messages.
   if (auto n = appc::AcName::parse(o.app); !n) {
     return Error::msg("--app: " + n.error().message());

@@ -33,6 +33,13 @@ TEST(ParseOptions, Refusals) {
       {{"--app=a", "--", "/bin/sh"}, "a command is accepted with --enter only"},
       {{"--app=a", "--enter", "--event=pre-start"}, "--enter and --event exclude each other"},
       {{"--app=a", "--enter", "/bin/sh"}, "unknown argument \"/bin/sh\""},
+      {{"--app=a", "--root-ready-fd=3"}, "--root-ready-fd: \"3\" is not a descriptor above 3"},
+      {{"--app=a", "--root-ready-fd="}, "--root-ready-fd: \"\" is not a descriptor above 3"},
+      {{"--app=a", "--root-ready-fd=4x"}, "--root-ready-fd: \"4x\" is not a descriptor above 3"},
+      {{"--app=a", "--root-ready-fd=4", "--event=post-stop"},
+       "--root-ready-fd goes with neither --enter nor --event"},
+      {{"--app=a", "--root-ready-fd=4", "--enter"},
+       "--root-ready-fd goes with neither --enter nor --event"},
   };
   for (const auto& c : cases) {
     auto o = parse_options(c.args);
@@ -57,6 +64,19 @@ TEST(ParseOptions, EnterTakesTheCommandAfterTheDashes) {
   ASSERT_TRUE(bare);
   EXPECT_TRUE(bare->enter);
   EXPECT_FALSE(parse_options({"--app=web"})->enter);
+}
+
+}  // namespace
+}  // namespace stage2
+
+namespace stage2 {
+namespace {
+
+TEST(ParseOptions, RootReadyFd) {
+  auto o = parse_options({"--app=web", "--root-ready-fd=4"});
+  ASSERT_TRUE(o) << o.error().text();
+  EXPECT_EQ(o->root_ready_fd, 4);
+  EXPECT_EQ(parse_options({"--app=web"})->root_ready_fd, std::nullopt);
 }
 
 }  // namespace

@@ -165,6 +165,12 @@ no_pod_left bad-input "$n"
 check unprivileged 254 setpriv --reuid=65534 --regid=65534 --clear-groups "$RKT" --dir="$T/data" run "$BB"
 contains unprivileged-message "$T/err" "cannot run as unprivileged user"
 
+# Not interactive: the app reads nothing of the caller's stdin; its fd 0 is the pod's own
+# /dev/null (the same inode as /dev/null in its root), not the caller's pipe nor the host's.
+echo caller-secret | rkt run "$BB" --exec /bin/sh -- -c \
+  'cat; [ /proc/self/fd/0 -ef /dev/null ] && echo STDIN-IS-THE-PODS-NULL' >"$T/out" 2>"$T/err"
+equals stdin-not-interactive "$(cat "$T/out")" STDIN-IS-THE-PODS-NULL
+
 # --interactive under a pty: the app's stdin is the terminal.
 if command -v script >/dev/null; then
   script -qec "$RKT --dir=$T/data --local-config=$T/etc --system-config=$T/sys run --interactive $BB --exec /bin/sh -- -c '[ -t 0 ] && echo STDIN-IS-A-TTY'" /dev/null >"$T/out" 2>&1 </dev/null

@@ -169,5 +169,55 @@ unshare --mount --pid --fork --root="$R" --mount-proc /stage2 --app=probe >"$T/o
 rc=$?
 expect_rc no-fd3 254
 
+# --root-ready-fd: stage2 started before its root is ready waits on fd 4 for stage1's message
+# (stage2/root_ready.h). "x" and a code: the app never runs and stage2 exits with the code;
+# the socket closed without a word: 254; "n": go, with fd 0 on the root's /dev/null; "g": go,
+# fd 0 as given. stdin is a file with a line in it each time.
+mkdir -p "$R/dev" && [ -c "$R/dev/null" ] || mknod -m 666 "$R/dev/null" c 1 3
+echo caller-line >"$T/stdin"
+run_ready() {  # run_ready MESSAGE APP_JSON (MESSAGE as a Python bytes literal, or None)
+  printf '%s' "$2" >"$T/app.json"
+  python3 - "$1" "$R" "$T" <<'PY'
+import fcntl, os, socket, subprocess, sys
+msg, root, t = eval(sys.argv[1]), sys.argv[2], sys.argv[3]
+ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+with open(f"{t}/app.json") as app, open(f"{t}/stdin") as stdin, \
+        open(f"{t}/out", "w") as out, open(f"{t}/err", "w") as err:
+    # Above 9 first, so that placing them on 3 and 4 cannot clobber one with the other; placed
+    # after the fork, where close_fds would close them again.
+    app_fd = fcntl.fcntl(app.fileno(), fcntl.F_DUPFD_CLOEXEC, 10)
+    sock_fd = fcntl.fcntl(theirs.fileno(), fcntl.F_DUPFD_CLOEXEC, 10)
+    def place():
+        os.dup2(app_fd, 3)
+        os.dup2(sock_fd, 4)
+    p = subprocess.Popen(["unshare", "--mount", "--pid", "--fork", f"--root={root}", "--mount-proc",
+                          "/stage2", "--app=probe", "--root-ready-fd=4"],
+                         stdin=stdin, stdout=out, stderr=err, preexec_fn=place, close_fds=False)
+    os.close(app_fd)
+    os.close(sock_fd)
+    theirs.close()
+    if msg is not None:
+        ours.send(msg)
+    ours.close()
+    sys.exit(p.wait())
+PY
+  rc=$?
+}
+run_ready "b'x\\x05'" "$(app 0 0)"
+expect_rc ready-abort-code 5
+expect_out ready-abort-app-never-ran ""
+run_ready None "$(app 0 0)"
+expect_rc ready-closed 254
+expect_out ready-closed-app-never-ran ""
+run_ready "b'n'" "$(app 0 0)"
+expect_rc ready-null-rc 0
+expect ready-null-stdin 'r["fds"]["0"]' /dev/null
+expect ready-null-fds 'sorted(r["fds"])' "['0', '1', '2']"
+run_ready "b'g'" '{"exec":["/bin/sh","-c","cat"],"user":"0","group":"0"}'
+expect_rc ready-go-rc 0
+expect_out ready-go-stdin-kept caller-line
+run_app "$(app 0 0)" --root-ready-fd=4 --enter
+expect_rc ready-with-enter 254
+
 echo "stage2: $pass passed, $fail failed"
 [ "$fail" = 0 ]
