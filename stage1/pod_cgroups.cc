@@ -2,9 +2,11 @@
 
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <string_view>
 
 #include "oslayer/cgroup_limits.h"
@@ -130,6 +132,21 @@ Status wait_for_pod_cgroups(int ready_fd) {
   }
   if (queued <= 0) return Error::msg("the pod's cgroups were not made");
   return oslayer::ok();
+}
+
+void release_app_cgroups(int ready_fd, size_t index) {
+  const auto i = static_cast<uint32_t>(index);
+  // /init gone: the pod is being torn down already.
+  (void)::send(ready_fd, &i, sizeof i, MSG_NOSIGNAL);
+}
+
+std::optional<size_t> read_released_app(int fd) {
+  uint32_t i = 0;
+  ssize_t n;
+  while ((n = ::recv(fd, &i, sizeof i, MSG_WAITALL)) < 0 && errno == EINTR) {
+  }
+  if (n != static_cast<ssize_t>(sizeof i)) return std::nullopt;
+  return i;
 }
 
 }  // namespace stage1

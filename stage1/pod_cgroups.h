@@ -8,8 +8,12 @@
 //      child that it may join its v1 cgroups and execute stage2, and PID 1 that it may join its
 //      own (once its apps run, off their start-up path). Each joins by writing 0 to `tasks`,
 //      the one move that does not take the kernel's global cgroup rwsem (CgroupSet::add_process).
+// On the way out the same socket carries the other way: PID 1 tells /init each app whose cgroups
+// it is done with, and /init removes them while PID 1 finishes, off the pod's exit path.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,5 +45,11 @@ oslayer::Status finish_pod_cgroups(const PodCgroups& cgroups);
 // of step 2 to `ready_fd` (never consumed, so every child sees it). End of file without it: /init
 // could not make the cgroups, or died.
 oslayer::Status wait_for_pod_cgroups(int ready_fd);
+
+// PID 1, on its end of that socket: app `index` has ended and its post-stop handler ran, so
+// nothing of the pod enters its cgroups again. Best effort: /init removes them at the end anyway.
+void release_app_cgroups(int ready_fd, size_t index);
+// /init, on its end: the next such app index, or nullopt when PID 1's side is closed (or failed).
+std::optional<size_t> read_released_app(int fd);
 
 }  // namespace stage1

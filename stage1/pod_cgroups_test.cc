@@ -128,5 +128,21 @@ TEST(WaitForPodCgroups, AByteReleasesEveryWaiterAndEndOfFileFails) {
   ::close(p[0]);
 }
 
+// The way back on the same socket: PID 1 names the apps whose cgroups /init may remove, and the
+// byte /init sent the other way is not in that stream.
+TEST(ReleasedApps, TravelBackToInitInOrder) {
+  int p[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
+  ASSERT_EQ(::send(p[0], "C", 1, 0), 1);  // /init's byte
+  release_app_cgroups(p[1], 2);
+  release_app_cgroups(p[1], 0);
+  EXPECT_TRUE(wait_for_pod_cgroups(p[1]));
+  ::close(p[1]);
+  EXPECT_EQ(read_released_app(p[0]), 2u);
+  EXPECT_EQ(read_released_app(p[0]), 0u);
+  EXPECT_EQ(read_released_app(p[0]), std::nullopt);
+  ::close(p[0]);
+}
+
 }  // namespace
 }  // namespace stage1

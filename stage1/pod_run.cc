@@ -131,6 +131,7 @@ class PodRun {
   oslayer::Child pid1_;
   Fd ready_;
   Fd signals_;
+  Fd cgroups_socket_;  // our end of pod_cgroups.h's socket: apps whose cgroups can go
 };
 
 Status PodRun::join_networks() {
@@ -290,17 +291,30 @@ Status PodRun::start() {
     return Error::sys(errno, "releasing the pod's apps");
   }
   // EPIPE: PID 1 is gone already, and told why; wait() reaps it and returns its code.
+  cgroups_socket_ = std::move(cg_write);
   return oslayer::ok();
 }
 
 int PodRun::wait() {
   oslayer::release_idle_memory();
-  pollfd p[2] = {{signals_.get(), POLLIN, 0}, {ready_.get(), POLLIN, 0}};
   for (;;) {
-    int n = ::poll(p, ready_.valid() ? 2 : 1, -1);
+    // A closed fd is -1, which poll skips.
+    pollfd p[3] = {
+        {signals_.get(), POLLIN, 0}, {ready_.get(), POLLIN, 0}, {cgroups_socket_.get(), POLLIN, 0}};
+    int n = ::poll(p, 3, -1);
     if (n < 0 && errno != EINTR) {
       oslayer::log_error(Error::sys(errno, "waiting for the pod"));
       return 254;
+    }
+    if (n < 0) continue;
+    if ((p[2].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      auto app = read_released_app(cgroups_socket_.get());
+      if (!app) {
+        cgroups_socket_.reset();
+      } else if (*app < cgroups_.apps.size()) {
+        // A straggler keeps it busy: clean_up() kills it and tries again.
+        (void)cgroups_.apps[*app].remove(false);
+      }
     }
     if (ready_.valid() && (p[1].revents & (POLLIN | POLLHUP)) != 0) {
       char b = 0;

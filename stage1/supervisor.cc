@@ -302,6 +302,8 @@ void Supervisor::app_exited(size_t i, int code) {
   oslayer::log_debug("app " + name + " exited with " + std::to_string(code));
   if (i < apps_.size()) {
     run_post_stop(apps_[i]);
+    // /init removes the app's cgroups while this process tears the app's mounts down.
+    release_app_cgroups(cgroups_ready_fd_, i);
     apps_[i].mount_ns.reset();
   }
   if (outcome_.record_exit(i, code)) start_stop();

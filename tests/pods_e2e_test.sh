@@ -285,6 +285,22 @@ for victim in stage1 pid1; do
   lacks "kill-$victim-list-gone" "$T/out" "$u"
 done
 
+# --- 11. an app that ends while its pod runs on: its cgroups go at once, its sibling's stay.
+start early "$BB" --name quick --exec /bin/true "$PR" --name slow --exec /probe -- sleep 30
+U11=$uuid P11=$pid
+app_cgroups() {  # app_cgroups UUID APP: the app's cgroup directories, one per hierarchy
+  local dir
+  for dir in $(pod_cgroups "$1"); do [ -d "$dir/$2" ] && echo "$dir/$2"; done
+}
+quick_gone() { [ -z "$(app_cgroups "$U11" quick)" ]; }
+eventually 10 quick_gone && ok || bad "ended app: cgroups left while the pod runs: $(app_cgroups "$U11" quick | tr '\n' ' ')"
+[ -n "$(app_cgroups "$U11" slow)" ] && ok || bad "running app: its cgroups are gone"
+equals early-status-quick "$(cat "$D/pods/run/$U11/stage1/rkt/status/quick" 2>/dev/null)" 0
+check early-stop 0 rkt stop "$U11"
+exit_of "$P11"
+equals early-run-exit "$rc" 143
+equals early-cgroups "$(pod_cgroups "$U11")" ""
+
 # --- 7. exit codes through `rkt run`.
 check exit-0 0 rkt run "$PR" --exec /probe -- exit 0
 check exit-3 3 rkt run "$PR" --exec /probe -- exit 3
