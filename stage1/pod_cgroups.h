@@ -1,11 +1,11 @@
 // The pod's cgroups (stage1-interface.md, "Cgroups"): which directories, with which limits, and
 // the order they are made in. /init makes them in two steps so that the slow part (the v1
 // hierarchies, the device list, the limits: 1 to 2 ms of mkdir and writes) runs on one CPU
-// while PID 1 and the apps' children set up their mounts on the other:
+// while PID 1 and the apps' launchers set up their mounts on the other:
 //   1. before PID 1: the unified (cgroup2) directories, which clone3 needs to create PID 1 and
-//      each app's first process inside them (CLONE_INTO_CGROUP);
+//      each app's launcher inside them (CLONE_INTO_CGROUP);
 //   2. after PID 1 started: everything else; then a byte on the `ready` socket tells every app's
-//      child that it may join its v1 cgroups and execute stage2, and PID 1 that it may join its
+//      process that it may join its v1 cgroups and execute stage2, and PID 1 that it may join its
 //      own (once its apps run, off their start-up path). Each joins by writing 0 to `tasks`,
 //      the one move that does not take the kernel's global cgroup rwsem (CgroupSet::add_process).
 // On the way out the same socket carries the other way: PID 1 tells /init each app whose cgroups
@@ -41,9 +41,9 @@ oslayer::Status make_unified_cgroups(const PodCgroups& cgroups);
 // Step 2: the v1 directories, the device list, the limits.
 oslayer::Status finish_pod_cgroups(const PodCgroups& cgroups);
 
-// In PID 1 and in an app's child, before joining the v1 cgroups: blocks until /init wrote the byte
-// of step 2 to `ready_fd` (never consumed, so every child sees it). End of file without it: /init
-// could not make the cgroups, or died.
+// In PID 1 and in an app's process, before joining the v1 cgroups: blocks until /init wrote the
+// byte of step 2 to `ready_fd` (never consumed, so every waiter sees it). End of file without
+// it: /init could not make the cgroups, or died.
 oslayer::Status wait_for_pod_cgroups(int ready_fd);
 
 // PID 1, on its end of that socket: app `index` has ended and its post-stop handler ran, so
