@@ -101,6 +101,13 @@ Status apply_oom_score_adj(const AppLaunch& l) {
   return oslayer::ok();
 }
 
+// Waits for /init's cgroups and joins the app's v1 ones, by their paths under /sys/fs/cgroup,
+// which the pivot leaves behind.
+Status join_app_v1_cgroups(const AppLaunch& l) {
+  if (auto s = wait_for_pod_cgroups(l.cgroups_ready_fd); !s) return s;
+  return l.cgroup.add_self_v1();
+}
+
 // The app's own mount namespace, a slave of the pod's: nothing made in it propagates back, and
 // it goes away with the app's last process. The supervisor gets a handle on it (post-stop).
 Status enter_app_namespace(int report) {
@@ -129,8 +136,7 @@ int start_app_process(const AppLaunch& l, int stage2, int app_json, int launcher
     // only a steal (argument 1) could take; the app then runs without one.
     (void)::ioctl(STDIN_FILENO, TIOCSCTTY, 0);
   }
-  if (auto s = wait_for_pod_cgroups(l.cgroups_ready_fd); !s) return fail(s.error());
-  if (auto s = l.cgroup.add_self_v1(); !s) return fail(s.error());
+  if (auto s = join_app_v1_cgroups(l); !s) return fail(s.error());
   const char joined = 'j';
   // The launcher gone: it has told the supervisor why.
   if (::send(launcher, &joined, 1, MSG_NOSIGNAL) != 1) return 254;
@@ -157,8 +163,7 @@ Result<bool> prepare_app_root(const AppLaunch& l, int app) {
   if (auto s = mount_app_filesystems(root->get(), l.filesystems); !s) return std::move(s).error();
   if (l.has_pre_start) {
     // The handler runs as this process's child: in the app's cgroups too.
-    if (auto s = wait_for_pod_cgroups(l.cgroups_ready_fd); !s) return std::move(s).error();
-    if (auto s = l.cgroup.add_self_v1(); !s) return std::move(s).error();
+    if (auto s = join_app_v1_cgroups(l); !s) return std::move(s).error();
   }
   char joined = 0;
   ssize_t n;

@@ -66,12 +66,6 @@ TEST(ParseOptions, EnterTakesTheCommandAfterTheDashes) {
   EXPECT_FALSE(parse_options({"--app=web"})->enter);
 }
 
-}  // namespace
-}  // namespace stage2
-
-namespace stage2 {
-namespace {
-
 TEST(ParseOptions, RootReadyFd) {
   auto o = parse_options({"--app=web", "--root-ready-fd=4"});
   ASSERT_TRUE(o) << o.error().text();
