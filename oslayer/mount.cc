@@ -135,6 +135,12 @@ Status unmount(const std::string& path, int flags) {
   return ok();
 }
 
+Status detach_mount_tree(int mount_root) {
+  const std::string self = "/proc/self/fd/" + std::to_string(mount_root);
+  if (::umount2(self.c_str(), MNT_DETACH) < 0) return Error::sys(errno, "detaching a mount");
+  return ok();
+}
+
 namespace {
 
 Result<Fd> open_mount_target_at_depth(int root, const std::string& path, TargetKind kind,

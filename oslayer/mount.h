@@ -52,6 +52,11 @@ Status pivot_into(int new_root);
 // umount2(path, flags).
 Status unmount(const std::string& path, int flags);
 
+// Lazily unmounts the mount whose root `mount_root` is (an fd opened on a mount point, which
+// names the root of what is mounted there), with every mount below it: umount2(MNT_DETACH)
+// through /proc/self/fd, so the path is not looked up again.
+Status detach_mount_tree(int mount_root);
+
 // What open_mount_target() leaves at the target when it is missing.
 enum class TargetKind { kDirectory, kFile };
 
