@@ -136,9 +136,7 @@ Status unmount(const std::string& path, int flags) {
 }
 
 Status detach_mount_tree(int mount_root) {
-  const std::string self = "/proc/self/fd/" + std::to_string(mount_root);
-  if (::umount2(self.c_str(), MNT_DETACH) < 0) return Error::sys(errno, "detaching a mount");
-  return ok();
+  return unmount("/proc/self/fd/" + std::to_string(mount_root), MNT_DETACH);
 }
 
 namespace {
