@@ -5,22 +5,20 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <random>
 
 #include "oslayer/fd.h"
+#include "oslayer/random_text.h"
 
 namespace oslayer {
 namespace {
 
-std::string temp_name_for(const std::string& name) {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::random_device rd;
-  std::string suffix(8, 'x');
-  for (auto& c : suffix) c = kAlphabet[rd() % (sizeof kAlphabet - 1)];
+Result<std::string> temp_name_for(const std::string& name) {
+  auto suffix = random_text(8, "abcdefghijklmnopqrstuvwxyz0123456789");
+  if (!suffix) return std::move(suffix).error();
   auto slash = name.rfind('/');
   std::string dir = slash == std::string::npos ? "" : name.substr(0, slash + 1);
   std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
-  return dir + "." + base + ".tmp-" + suffix;
+  return dir + "." + base + ".tmp-" + *suffix;
 }
 
 std::string parent_of(const std::string& name) {
@@ -35,7 +33,9 @@ std::string parent_of(const std::string& name) {
 Status write_file_atomic(int dir, const std::string& name, std::string_view data, mode_t mode,
                          Durability durability) {
   const bool durable = durability == Durability::kDurable;
-  std::string tmp = temp_name_for(name);
+  auto temp = temp_name_for(name);
+  if (!temp) return std::move(temp).error().context("writing " + name);
+  const std::string& tmp = *temp;
   auto fd = open_at(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
   if (!fd) return std::move(fd).error().context("writing " + name);
 

@@ -1,9 +1,8 @@
 #include "stage0/pods/uuid.h"
 
-#include <sys/random.h>
-
-#include <cerrno>
 #include <cstdint>
+
+#include "oslayer/random_text.h"
 
 namespace stage0::pods {
 namespace {
@@ -17,15 +16,7 @@ bool lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
 
 oslayer::Result<std::string> new_uuid() {
   uint8_t b[16];
-  size_t got = 0;
-  while (got < sizeof b) {
-    ssize_t n = ::getrandom(b + got, sizeof b - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return oslayer::Error::sys(errno, "getrandom");
-    }
-    got += static_cast<size_t>(n);
-  }
+  if (auto s = oslayer::random_bytes(b, sizeof b); !s) return std::move(s).error();
   b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";

@@ -6,12 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <random>
 #include <system_error>
 
 #include "oslayer/atomic_file.h"
 #include "oslayer/flock.h"
 #include "oslayer/log.h"
+#include "oslayer/random_text.h"
 #include "oslayer/remove_tree.h"
 #include "stage0/aci/digest.h"
 #include "stage0/aci/extract.h"
@@ -52,14 +52,6 @@ oslayer::Status collect(Store& store, const std::string& id,
   return oslayer::ok();
 }
 
-std::string random_suffix() {
-  std::random_device rd;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s(12, '0');
-  for (auto& c : s) c = kHex[rd() % 16];
-  return s;
-}
-
 bool is_rendered(int cas, const std::string& tree_id) {
   struct stat st {};
   return ::fstatat(cas, ("tree/" + tree_id + "/rendered").c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
@@ -74,7 +66,9 @@ oslayer::Status fsync_dir(int dir, const std::string& path) {
 
 // Makes tree/.tmp-*/rootfs for a render; returns "tree/.tmp-*".
 oslayer::Result<std::string> make_temp_tree(int cas) {
-  std::string tmp = "tree/.tmp-" + random_suffix();
+  auto suffix = oslayer::random_text(12, "0123456789abcdef");
+  if (!suffix) return std::move(suffix).error();
+  std::string tmp = "tree/.tmp-" + *suffix;
   if (::mkdirat(cas, tmp.c_str(), 0755) < 0) return oslayer::Error::sys(errno, "creating " + tmp);
   if (::mkdirat(cas, (tmp + "/rootfs").c_str(), 0755) < 0) {
     int err = errno;
