@@ -323,6 +323,15 @@ Status CgroupSet::remove(bool kill_stragglers) const {
   return first;
 }
 
+Status CgroupSet::remove_v1() const {
+  Status first;
+  for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
+    if (it->inherited || it->unified) continue;
+    if (auto s = remove_cgroup_tree(it->path, false); !s && first) first = s;
+  }
+  return first;
+}
+
 std::string CgroupSet::relative_path() const {
   if (dirs_.empty()) return "";
   const Dir* pick = &dirs_.front();

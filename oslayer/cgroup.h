@@ -115,6 +115,8 @@ class CgroupSet {
   // cgroup.procs on v1) and removal is retried until they are gone; without, a busy cgroup is an
   // error. Missing directories are fine (idempotent).
   Status remove(bool kill_stragglers) const;
+  // remove(false) of the v1 directories alone: the unified one may still hold a process.
+  Status remove_v1() const;
 
   const std::vector<Dir>& dirs() const { return dirs_; }
   // The cgroup relative to its hierarchy root, as rkt's `subcgroup` file holds it: taken from

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <variant>
 
 #include "oslayer/log.h"
 #include "oslayer/mount.h"
@@ -109,38 +110,78 @@ Status join_app_v1_cgroups(const AppLaunch& l) {
 }
 
 // The app's own mount namespace, a slave of the pod's: nothing made in it propagates back, and
-// it goes away with the app's last process. The supervisor gets a handle on it (post-stop).
-Status enter_app_namespace(int report) {
+// it goes away with the app's last process. The supervisor gets a handle on it (post-stop), and
+// so does the app's process, which joins it.
+Status enter_app_namespace(int report, int app) {
   if (auto s = oslayer::unshare_namespaces(CLONE_NEWNS); !s) return s;
   if (auto s = oslayer::set_propagation("/", oslayer::Propagation::kSlave, true); !s) return s;
   // /proc is still the host's here, and /proc/self this very process.
   auto ns = oslayer::open_path("/proc/self/ns/mnt", O_RDONLY);
   if (!ns) return std::move(ns).error();
+  send_message(app, "m", ns->get());
   send_message(report, "n", ns->get());
   return oslayer::ok();
 }
 
-// The app's process, forked by the launcher once the namespace exists: it joins the app's v1
-// cgroups while their paths are still in view, says so on `launcher`, and executes stage2, which
-// waits on that same socket until the launcher has pivoted it into the app's root.
-int start_app_process(const AppLaunch& l, int stage2, int app_json, int launcher, int report) {
+// What the app's process gets from its launcher first: the app's mount namespace ("m" and its
+// fd) or, when the launcher failed before it made one, "x" and the exit code to end with (the
+// message stage2 would get later, stage2/root_ready.h). Returns the fd, or the code.
+std::variant<Fd, int> receive_app_namespace(int launcher) {
+  char buf[8];
+  iovec iov{buf, sizeof buf};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  while ((n = ::recvmsg(launcher, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  Fd ns;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n > 0 && c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      ns.reset(fd);
+    }
+  }
+  if (n == 1 && buf[0] == 'm' && ns.valid()) return ns;
+  if (n == 2 && buf[0] == 'x') return static_cast<unsigned char>(buf[1]);
+  // The launcher died without a word: PID 1 reaps it and ends the pod.
+  return 254;
+}
+
+// The app's process, forked by the launcher before anything else, so that its way to stage2's
+// exec starts as early as it can: it joins the app's v1 cgroups while their paths are still in
+// view, then the mount namespace the launcher made meanwhile, says so on `launcher`, and executes
+// stage2, which waits on that same socket until the launcher has pivoted it into the app's root.
+int start_app_process(const AppLaunch& l, int stage2, int launcher, int report) {
   auto fail = [&](const Error& e) {
     send_message(report, "e" + e.text(), -1);
     return 254;
   };
   // A session of its own: the app cannot push input into the caller's terminal (TIOCSTI)
-  // unless it is interactive, when the terminal becomes its controlling one.
+  // unless it is interactive, when the terminal becomes its controlling terminal.
   if (::setsid() < 0) return fail(Error::sys(errno, "creating a session"));
   if (l.interactive && ::isatty(STDIN_FILENO) == 1) {
     // Best effort: the terminal may be the controlling one of the caller's session, which
     // only a steal (argument 1) could take; the app then runs without one.
     (void)::ioctl(STDIN_FILENO, TIOCSCTTY, 0);
   }
+  auto json = make_memfd("app-manifest", l.app_json);
+  if (!json) return fail(json.error());
   if (auto s = join_app_v1_cgroups(l); !s) return fail(s.error());
+  auto ns = receive_app_namespace(launcher);
+  if (const int* code = std::get_if<int>(&ns)) return *code;
+  if (auto s = oslayer::join_namespace(std::get<Fd>(ns).get(), CLONE_NEWNS); !s) {
+    return fail(std::move(s).error().context("joining the app's mount namespace"));
+  }
+  std::get<Fd>(ns).reset();
   const char joined = 'j';
   // The launcher gone: it has told the supervisor why.
   if (::send(launcher, &joined, 1, MSG_NOSIGNAL) != 1) return 254;
-  exec_stage2(stage2, app_json, l.stage2_args, report, launcher);
+  exec_stage2(stage2, json->get(), l.stage2_args, report, launcher);
 }
 
 // Mounts the app's filesystems and pivots into its root; the app's process (`app`, which moves
@@ -217,14 +258,8 @@ int launch_app(const AppLaunch& l, int report) {
   auto stage2 = lift(l.stage2_fd);
   if (!stage2) return fail(stage2.error());
   if (auto s = apply_oom_score_adj(l); !s) return fail(s.error());
-  if (auto s = enter_app_namespace(report); !s) return fail(s.error());
-  auto memfd = make_memfd("app-manifest", l.app_json);
-  if (!memfd) return fail(memfd.error());
-  auto json = lift(memfd->get());
-  if (!json) return fail(json.error());
-  memfd->reset();
   // The app's process starts now, so that executing stage2 and reading the app overlap with the
-  // mounts below (stage1-interface.md, "Starting an app").
+  // namespace and the mounts below (stage1-interface.md, "Starting an app").
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     return fail(Error::sys(errno, "creating a socket pair"));
@@ -235,7 +270,7 @@ int launch_app(const AppLaunch& l, int report) {
   pair.reset();
   auto app = oslayer::fork_child([&] {
     ours.reset();
-    return start_app_process(l, stage2->get(), json->get(), theirs->get(), report);
+    return start_app_process(l, stage2->get(), theirs->get(), report);
   });
   if (!app) return fail(app.error().context("starting the app's process"));
   const pid_t app_pid = app->release();
@@ -247,6 +282,10 @@ int launch_app(const AppLaunch& l, int report) {
     (void)::send(ours.get(), msg, sizeof msg, MSG_NOSIGNAL);
     return code;
   };
+  if (auto s = enter_app_namespace(report, ours.get()); !s) {
+    fail(s.error());
+    return stop(254);
+  }
   auto ready = prepare_app_root(l, ours.get());
   if (!ready) {
     fail(ready.error());

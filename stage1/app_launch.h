@@ -1,9 +1,9 @@
-// The child process that launches one app (stage1-interface.md, "Starting an app"): it gets
-// the app its own mount namespace and forks the app's process there, which joins the app's v1
-// cgroups once /init made them and executes stage2 at once; meanwhile the launcher mounts the
-// app's filesystems, pivots both into the app's root, runs the pre-start handler and tells stage2
-// to go on. Everything here runs in the forked children; they talk to the supervisor only
-// through the `report` socket.
+// The child process that launches one app (stage1-interface.md, "Starting an app"): it forks
+// the app's process, which joins the app's v1 cgroups once /init made them, then the mount
+// namespace the launcher made for the app meanwhile, and executes stage2 at once; the launcher
+// mounts the app's filesystems, pivots both into the app's root, runs the pre-start handler and
+// tells stage2 to go on. Everything here runs in the forked children; they talk to the supervisor
+// only through the `report` socket.
 #pragma once
 
 #include <sys/types.h>

@@ -5,11 +5,13 @@
 //   1. before PID 1: the unified (cgroup2) directories, which clone3 needs to create PID 1 and
 //      each app's launcher inside them (CLONE_INTO_CGROUP);
 //   2. after PID 1 started: everything else; then a byte on the `ready` socket tells every app's
-//      process that it may join its v1 cgroups and execute stage2, and PID 1 that it may join its
-//      own (once its apps run, off their start-up path). Each joins by writing 0 to `tasks`,
-//      the one move that does not take the kernel's global cgroup rwsem (CgroupSet::add_process).
+//      process that it may join its v1 cgroups and execute stage2 (and PID 1 that the pod may be
+//      marked ready). Each app's process joins by writing 0 to `tasks`, the one move that does
+//      not take the kernel's global cgroup rwsem (CgroupSet::add_process). PID 1 joins no v1
+//      cgroup of the pod.
 // On the way out the same socket carries the other way: PID 1 tells /init each app whose cgroups
-// it is done with, and /init removes them while PID 1 finishes, off the pod's exit path.
+// it is done with, and /init removes them (after the last app, the pod's v1 ones too) while
+// PID 1 finishes, off the pod's exit path.
 #pragma once
 
 #include <cstddef>
@@ -41,13 +43,14 @@ oslayer::Status make_unified_cgroups(const PodCgroups& cgroups);
 // Step 2: the v1 directories, the device list, the limits.
 oslayer::Status finish_pod_cgroups(const PodCgroups& cgroups);
 
-// In PID 1 and in an app's process, before joining the v1 cgroups: blocks until /init wrote the
-// byte of step 2 to `ready_fd` (never consumed, so every waiter sees it). End of file without
-// it: /init could not make the cgroups, or died.
+// In an app's process before joining the v1 cgroups, and in PID 1 before it marks the pod
+// ready: blocks until /init wrote the byte of step 2 to `ready_fd` (never consumed, so every
+// waiter sees it). End of file without it: /init could not make the cgroups, or died.
 oslayer::Status wait_for_pod_cgroups(int ready_fd);
 
-// PID 1, on its end of that socket: app `index` has ended and its post-stop handler ran, so
-// nothing of the pod enters its cgroups again. Best effort: /init removes them at the end anyway.
+// PID 1, on its end of that socket: app `index` has ended, its OOM kills are read and its
+// post-stop handler (if any) ran, so nothing of the pod enters its cgroups again. Best effort:
+// /init removes them at the end anyway.
 void release_app_cgroups(int ready_fd, size_t index);
 // /init, on its end: the next such app index, or nullopt when PID 1's side is closed (or failed).
 std::optional<size_t> read_released_app(int fd);

@@ -70,13 +70,12 @@ Fd take_host_mount_ns() {
   return Fd(static_cast<int>(fd));
 }
 
-Status write_cgroup_files(const oslayer::CgroupSet& pod) {
+// `cgroups`: every hierarchy's directory, for /gc (the memory hierarchy may sit elsewhere than
+// name=systemd, which rkt's `subcgroup` alone cannot say).
+Status write_cgroups_file(const oslayer::CgroupSet& pod) {
   std::string dirs;
   for (const auto& d : pod.dirs()) dirs += d.path + "\n";
-  // `cgroups`: every hierarchy's directory, for /gc (the memory hierarchy may sit elsewhere than
-  // name=systemd, which `subcgroup` alone cannot say).
-  if (auto s = oslayer::write_file_atomic(AT_FDCWD, "cgroups", dirs, 0644, kVolatile); !s) return s;
-  return oslayer::write_file_atomic(AT_FDCWD, "subcgroup", pod.relative_path(), 0644, kVolatile);
+  return oslayer::write_file_atomic(AT_FDCWD, "cgroups", dirs, 0644, kVolatile);
 }
 
 // Every process of the pod can read PID 1's environment (/proc/1/environ), which the kernel
@@ -196,7 +195,7 @@ Status PodRun::start() {
     }
   }
   // Named before any is made: a gc after this process is killed finds whatever exists.
-  if (auto s = write_cgroup_files(cgroups_.pod); !s) return s;
+  if (auto s = write_cgroups_file(cgroups_.pod); !s) return s;
   cgroup_made_ = true;
   if (auto s = make_unified_cgroups(cgroups_); !s) return s;
 
@@ -210,12 +209,12 @@ Status PodRun::start() {
   // pipe: when PID 1 has already ended (a pod that failed to start), the byte's send must fail
   // with EPIPE instead of killing this process with SIGPIPE, and ignoring SIGPIPE here would
   // hand that disposition down to the apps.
-  int go[2], ready[2], cg[2];
-  if (::pipe2(go, O_CLOEXEC) < 0 || ::pipe2(ready, O_CLOEXEC) < 0 ||
+  int ready[2], cg[2];
+  if (::pipe2(ready, O_CLOEXEC) < 0 ||
       ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cg) < 0) {
     return Error::sys(errno, "creating pipes");
   }
-  Fd go_read(go[0]), go_write(go[1]), ready_write(ready[1]), cg_read(cg[0]), cg_write(cg[1]);
+  Fd ready_write(ready[1]), cg_read(cg[0]), cg_write(cg[1]);
   ready_.reset(ready[0]);
 
   // PID 1 inherits our stack and heap copy-on-write and keeps for the pod's life every page we
@@ -231,10 +230,10 @@ Status PodRun::start() {
   auto child = oslayer::clone_child(
       ns_flags,
       [&]() -> int {
-        // The pod dies with /init. The parent may already be gone before this line: the "go" pipe
-        // then reads end-of-file (its write end died with it), and we stop there.
+        // The pod dies with /init. The parent may already be gone before this line: the
+        // cgroups' socket then reads end-of-file (its write end died with it) before any app
+        // executes stage2, and the pod ends there (pod_cgroups.h).
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        go_write.reset();
         cg_write.reset();
         ready_.reset();
         signals_.reset();
@@ -242,12 +241,6 @@ Status PodRun::start() {
         pod_dir_.reset();
         host_mount_ns_.reset();
         unified->reset();
-        char b = 0;
-        ssize_t n;
-        while ((n = ::read(go_read.get(), &b, 1)) < 0 && errno == EINTR) {
-        }
-        if (n != 1) return 254;
-        go_read.reset();
         wipe_environment();
         hide_command_line();
         if (netns_.valid()) {
@@ -269,27 +262,29 @@ Status PodRun::start() {
       unified->get());
   if (!child) return std::move(child).error().context("starting the pod's PID 1");
   pid1_ = std::move(*child);
-  go_read.reset();
   ready_write.reset();
   cg_read.reset();
-  // Released only once written: had this process died in between, PID 1 reads end-of-file
-  // instead of running a pod that nothing waits for.
-  if (auto s =
-          oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
-      !s) {
-    return s;
+  // While PID 1 prepares the pod and the apps' launchers mount their filesystems: no app
+  // executes stage2 before the byte below, so an app never runs in a pod whose `pid` is not
+  // written, nor in one whose /init died meanwhile (the socket then reads end-of-file). On
+  // failure PID 1 goes first, with every child it made, so that the one error told is this one.
+  // rkt's order: `subcgroup` (for outside readers; /gc uses `cgroups`) before `pid`.
+  auto written = oslayer::write_file_atomic(AT_FDCWD, "subcgroup", cgroups_.pod.relative_path(),
+                                            0644, kVolatile);
+  if (written) {
+    written =
+        oslayer::write_file_atomic(AT_FDCWD, "pid", std::to_string(pid1_.pid()), 0644, kVolatile);
   }
-  char b = 'G';
-  if (::write(go_write.get(), &b, 1) != 1) return Error::sys(errno, "releasing the pod's PID 1");
-  // While PID 1 prepares the pod and the apps' children mount their filesystems (none executes
-  // stage2 before the byte below). On failure PID 1 goes first, with every child it made, so
-  // that the one error told is this one.
+  if (!written) {
+    pid1_.kill_and_reap();
+    return written;
+  }
   auto finished = finish_pod_cgroups(cgroups_);
   if (!finished) {
     pid1_.kill_and_reap();
     return std::move(finished).error().context("making the pod's cgroups");
   }
-  b = 'C';
+  char b = 'C';
   if (::send(cg_write.get(), &b, 1, MSG_NOSIGNAL) != 1 && errno != EPIPE) {
     return Error::sys(errno, "releasing the pod's apps");
   }
@@ -317,7 +312,11 @@ int PodRun::wait() {
       } else if (*app < cgroups_.apps.size()) {
         // A straggler keeps it busy: clean_up() kills it and tries again.
         (void)cgroups_.apps[*app].remove(false);
-        if (++apps_released_ == cgroups_.apps.size()) detach_pod_mounts();
+        if (++apps_released_ == cgroups_.apps.size()) {
+          detach_pod_mounts();
+          // PID 1 never joins them: only its unified directory is left for after it.
+          (void)cgroups_.pod.remove_v1();
+        }
       }
     }
     if (ready_.valid() && (p[1].revents & (POLLIN | POLLHUP)) != 0) {

@@ -298,12 +298,15 @@ void Supervisor::app_exited(size_t i, int code) {
   const auto& name = config_.manifest.apps[i].name.str();
   remove_launch_record(name);  // first: an app with a status is never entered
   record_oom_kills(i);
+  // /init removes the app's cgroups while this process records the status, runs nothing else
+  // (the post-stop handler joins them: it goes first) and tears the app's mounts down.
+  const bool release_now = i < apps_.size() && !apps_[i].has_post_stop;
+  if (release_now) release_app_cgroups(cgroups_ready_fd_, i);
   if (auto s = write_app_status(status_dir_.get(), name, code); !s) oslayer::log_error(s.error());
   oslayer::log_debug("app " + name + " exited with " + std::to_string(code));
   if (i < apps_.size()) {
     run_post_stop(apps_[i]);
-    // /init removes the app's cgroups while this process tears the app's mounts down.
-    release_app_cgroups(cgroups_ready_fd_, i);
+    if (!release_now) release_app_cgroups(cgroups_ready_fd_, i);
     apps_[i].mount_ns.reset();
   }
   if (outcome_.record_exit(i, code)) start_stop();
@@ -379,10 +382,6 @@ int run_supervisor(const PodConfig& config, const PodCgroups& cgroups, int ready
   // The apps' children waited for the same byte: once they run, this is off their way. Without
   // it /init failed, and is about to kill this process and tell why.
   if (!wait_for_pod_cgroups(cgroups_ready_fd)) return 254;
-  if (auto s = cgroups.supervisor.add_self_v1(); !s) {
-    oslayer::log_error(std::move(s).error().context("the pod's PID 1 joining its cgroups"));
-    return 254;
-  }
   if (started) {
     if (auto s = sup.mark_ready(ready_fd); !s) oslayer::log_error(s.error());
   }

@@ -106,18 +106,25 @@ app1=$(app_pids "$U1" probe)
 # in_pod_cgroups NAME PID LEAF: PID is in the pod's cgroup in each v1 hierarchy a pod joins, or
 # in its LEAF below it where LEAF has its own (unified; memory, cpu and cpuacct for an app).
 # stage1 does not move these processes through cgroup.procs: PID 1 and the app are created in
-# their unified cgroup and join the v1 ones themselves, and this is where that must put them.
+# their unified cgroup and the app joins its v1 ones itself, and this is where that must put
+# them. PID 1 (LEAF supervisor.scope) joins no v1 hierarchy: there it must be in none of the
+# pod's cgroups, so that /init can remove them while PID 1 exits.
 in_pod_cgroups() {
   python3 - "/proc/$2/cgroup" "$U1" "$3" <<'EOP' && ok || bad "$1: wrong cgroups: $(tr '\n' ' ' <"/proc/$2/cgroup")"
 import sys
 path, uuid, leaf = sys.argv[1:]
 joined = {"cpu", "cpuacct", "memory", "pids", "devices", "freezer", "name=systemd"}
-own = {"cpu", "cpuacct", "memory"} if leaf != "supervisor.scope" else set()
+supervisor = leaf == "supervisor.scope"
+own = {"cpu", "cpuacct", "memory"} if not supervisor else set()
 seen = 0
 for line in open(path):
     _, ctrls, where = line.rstrip("\n").split(":", 2)
     names = set(ctrls.split(",")) if ctrls else set()
     if ctrls and not joined & names:
+        continue
+    if ctrls and supervisor:
+        if "/rkt-" + uuid in where:
+            sys.exit(1)
         continue
     seen += 1
     want = "/rkt-" + uuid + ("/" + leaf if not ctrls or own & names else "")
