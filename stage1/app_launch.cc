@@ -90,10 +90,11 @@ Result<Fd> lift(int fd) {
 // The app's OOM score. Without CAP_SYS_RESOURCE the kernel refuses to lower it below what
 // stage1 itself has (EACCES); as for a resource limit that cannot be raised, the app still runs
 // and the user is told.
-Status apply_oom_score_adj(const AppLaunch& l) {
+Status apply_oom_score_adj(const AppLaunch& l, bool warn) {
   if (!l.oom_score_adj) return oslayer::ok();
   auto s = oslayer::set_oom_score_adj(*l.oom_score_adj);
   if (s || (s.error().code() != EACCES && s.error().code() != EPERM)) return s;
+  if (!warn) return oslayer::ok();
   auto now = oslayer::read_oom_score_adj();
   oslayer::log_warning("app " + l.name + ": os/linux/oom-score-adj " +
                        std::to_string(*l.oom_score_adj) +
@@ -150,38 +151,6 @@ std::variant<Fd, int> receive_app_namespace(int launcher) {
   if (n == 2 && buf[0] == 'x') return static_cast<unsigned char>(buf[1]);
   // The launcher died without a word: PID 1 reaps it and ends the pod.
   return 254;
-}
-
-// The app's process, forked by the launcher before anything else, so that its way to stage2's
-// exec starts as early as it can: it joins the app's v1 cgroups while their paths are still in
-// view, then the mount namespace the launcher made meanwhile, says so on `launcher`, and executes
-// stage2, which waits on that same socket until the launcher has pivoted it into the app's root.
-int start_app_process(const AppLaunch& l, int stage2, int launcher, int report) {
-  auto fail = [&](const Error& e) {
-    send_message(report, "e" + e.text(), -1);
-    return 254;
-  };
-  // A session of its own: the app cannot push input into the caller's terminal (TIOCSTI)
-  // unless it is interactive, when the terminal becomes its controlling terminal.
-  if (::setsid() < 0) return fail(Error::sys(errno, "creating a session"));
-  if (l.interactive && ::isatty(STDIN_FILENO) == 1) {
-    // Best effort: the terminal may be the controlling one of the caller's session, which
-    // only a steal (argument 1) could take; the app then runs without one.
-    (void)::ioctl(STDIN_FILENO, TIOCSCTTY, 0);
-  }
-  auto json = make_memfd("app-manifest", l.app_json);
-  if (!json) return fail(json.error());
-  if (auto s = join_app_v1_cgroups(l); !s) return fail(s.error());
-  auto ns = receive_app_namespace(launcher);
-  if (const int* code = std::get_if<int>(&ns)) return *code;
-  if (auto s = oslayer::join_namespace(std::get<Fd>(ns).get(), CLONE_NEWNS); !s) {
-    return fail(std::move(s).error().context("joining the app's mount namespace"));
-  }
-  std::get<Fd>(ns).reset();
-  const char joined = 'j';
-  // The launcher gone: it has told the supervisor why.
-  if (::send(launcher, &joined, 1, MSG_NOSIGNAL) != 1) return 254;
-  exec_stage2(stage2, json->get(), l.stage2_args, report, launcher);
 }
 
 // Mounts the app's filesystems and pivots into its root; the app's process (`app`, which moves
@@ -243,7 +212,7 @@ Result<int> run_event_handler(const AppLaunch& l, const std::string& event) {
   return oslayer::exit_code_of(*status);
 }
 
-int launch_app(const AppLaunch& l, int report) {
+int run_app_process(const AppLaunch& l, int launcher_fd, int report) {
   auto fail = [&](const Error& e) {
     send_message(report, "e" + e.text(), -1);
     return 254;
@@ -252,41 +221,60 @@ int launch_app(const AppLaunch& l, int report) {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  // A session without a terminal: the pre-start handler, run from here, cannot push input into
-  // the caller's (TIOCSTI). The app's process makes its own.
+  // A session of its own: the app cannot push input into the caller's terminal (TIOCSTI)
+  // unless it is interactive, when the terminal becomes its controlling terminal.
   if (::setsid() < 0) return fail(Error::sys(errno, "creating a session"));
+  if (l.interactive && ::isatty(STDIN_FILENO) == 1) {
+    // Best effort: the terminal may be the controlling one of the caller's session, which
+    // only a steal (argument 1) could take; the app then runs without one.
+    (void)::ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+  }
+  if (auto s = apply_oom_score_adj(l, true); !s) return fail(s.error());
+  // Above fd 4, where exec_stage2 places the App JSON and this socket for stage2.
   auto stage2 = lift(l.stage2_fd);
   if (!stage2) return fail(stage2.error());
-  if (auto s = apply_oom_score_adj(l); !s) return fail(s.error());
-  // The app's process starts now, so that executing stage2 and reading the app overlap with the
-  // namespace and the mounts below (stage1-interface.md, "Starting an app").
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-    return fail(Error::sys(errno, "creating a socket pair"));
+  auto launcher = lift(launcher_fd);
+  if (!launcher) return fail(launcher.error());
+  auto json = make_memfd("app-manifest", l.app_json);
+  if (!json) return fail(json.error());
+  if (auto s = join_app_v1_cgroups(l); !s) return fail(s.error());
+  auto ns = receive_app_namespace(launcher->get());
+  if (const int* code = std::get_if<int>(&ns)) return *code;
+  if (auto s = oslayer::join_namespace(std::get<Fd>(ns).get(), CLONE_NEWNS); !s) {
+    return fail(std::move(s).error().context("joining the app's mount namespace"));
   }
-  Fd ours(sv[0]), pair(sv[1]);
-  auto theirs = lift(pair.get());
-  if (!theirs) return fail(theirs.error());
-  pair.reset();
-  auto app = oslayer::fork_child([&] {
-    ours.reset();
-    return start_app_process(l, stage2->get(), theirs->get(), report);
-  });
-  if (!app) return fail(app.error().context("starting the app's process"));
-  const pid_t app_pid = app->release();
-  theirs->reset();
-  send_message(report, "p" + std::to_string(app_pid), -1);
-  // From here the app's process is the app: it exits with the code it is told.
+  std::get<Fd>(ns).reset();
+  const char joined = 'j';
+  // The launcher gone: it has told the supervisor why.
+  if (::send(launcher->get(), &joined, 1, MSG_NOSIGNAL) != 1) return 254;
+  exec_stage2(stage2->get(), json->get(), l.stage2_args, report, launcher->get());
+}
+
+int launch_app(const AppLaunch& l, int app, int report) {
+  auto fail = [&](const Error& e) {
+    send_message(report, "e" + e.text(), -1);
+    return 254;
+  };
+  // The app's process is the app: it exits with the code it is told.
   auto stop = [&](int code) {
     const char msg[2] = {'x', static_cast<char>(code)};
-    (void)::send(ours.get(), msg, sizeof msg, MSG_NOSIGNAL);
+    (void)::send(app, msg, sizeof msg, MSG_NOSIGNAL);
     return code;
   };
-  if (auto s = enter_app_namespace(report, ours.get()); !s) {
-    fail(s.error());
-    return stop(254);
-  }
-  auto ready = prepare_app_root(l, ours.get());
+  // The supervisor blocks the signals it reads through a signalfd; the pre-start handler gets a
+  // clean slate.
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  // A session without a terminal: the pre-start handler, run from here, cannot push input into
+  // the caller's (TIOCSTI). The app's process makes its own.
+  if (::setsid() < 0) return stop(fail(Error::sys(errno, "creating a session")));
+  auto stage2 = lift(l.stage2_fd);
+  if (!stage2) return stop(fail(stage2.error()));
+  // For the pre-start handler; the app's process has set (and warned about) its own.
+  if (auto s = apply_oom_score_adj(l, false); !s) return stop(fail(s.error()));
+  if (auto s = enter_app_namespace(report, app); !s) return stop(fail(s.error()));
+  auto ready = prepare_app_root(l, app);
   if (!ready) {
     fail(ready.error());
     return stop(254);
@@ -315,7 +303,7 @@ int launch_app(const AppLaunch& l, int report) {
   }
   const char go = l.interactive ? 'g' : 'n';
   // Refused: the app's process is gone, and told why.
-  (void)::send(ours.get(), &go, 1, MSG_NOSIGNAL);
+  (void)::send(app, &go, 1, MSG_NOSIGNAL);
   return 0;
 }
 
@@ -340,10 +328,6 @@ LaunchReport read_launch_report(int report) {
         std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
         r.mount_ns.reset(fd);
       }
-    }
-    if (n > 1 && buf[0] == 'p') {
-      r.app_pid = std::atoi(std::string(buf + 1, static_cast<size_t>(n - 1)).c_str());
-      continue;
     }
     if (n > 1 && buf[0] == 'e') {
       r.error.assign(buf + 1, static_cast<size_t>(n - 1));

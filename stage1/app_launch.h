@@ -1,6 +1,6 @@
-// The child process that launches one app (stage1-interface.md, "Starting an app"): it forks
-// the app's process, which joins the app's v1 cgroups once /init made them, then the mount
-// namespace the launcher made for the app meanwhile, and executes stage2 at once; the launcher
+// The two processes that start one app (stage1-interface.md, "Starting an app"): the app's
+// process, which joins the app's v1 cgroups once /init made them, then the mount namespace the
+// launcher made for the app meanwhile, and executes stage2 at once; and the launcher, which
 // mounts the app's filesystems, pivots both into the app's root, runs the pre-start handler and
 // tells stage2 to go on. Everything here runs in the forked children; they talk to the supervisor
 // only through the `report` socket.
@@ -35,12 +35,22 @@ struct AppLaunch {
   std::optional<int> oom_score_adj;
 };
 
-// The launcher's body. Over the SOCK_SEQPACKET socket `report` it sends the app's mount
-// namespace fd (for post-stop), the app's process's PID, and, on failure, one message with the
-// error's text (the app's process may send that one too). It returns 0 once the app's stage2
-// was told to go on; otherwise an exit code (the pre-start handler's, or 254), which the app's
-// process, when there is one, exits with too.
-int launch_app(const AppLaunch& launch, int report);
+// The supervisor forks two processes per app, both created in the app's cgroup2 cgroup and
+// joined by a SOCK_SEQPACKET socket pair: first the app's process, then its launcher. Forked
+// by the launcher, the app's process often had to wait for the launcher's CPU until the
+// launcher blocked, 0.5 to 2 ms into its mounts; the supervisor blocks at once.
+//
+// The app's process: joins the app's v1 cgroups once /init made them, then the mount
+// namespace the launcher sends over `launcher`, and executes stage2 (which waits on the same
+// socket until the launcher has pivoted it into the app's root). Returns an exit code only
+// when it fails before stage2 (or is told to stop by the launcher), having said why on `report`.
+int run_app_process(const AppLaunch& launch, int launcher, int report);
+// The launcher: makes the app's mount namespace (its fd goes to the app's process over `app`
+// and to the supervisor over `report`), mounts the app's filesystems, pivots both into the
+// app's root, runs the pre-start handler and tells stage2 to go on. On failure it sends one
+// message with the error's text over `report` and tells the app's process to exit with its
+// code (the pre-start handler's, or 254), which it returns too; 0 on success.
+int launch_app(const AppLaunch& launch, int app, int report);
 
 // Runs stage2 with --event=<event> (and fd 3 = the App JSON) in a child, waits for it, and
 // returns its exit code. The caller is already in the app's mount namespace.
@@ -49,8 +59,7 @@ oslayer::Result<int> run_event_handler(const AppLaunch& launch, const std::strin
 // What the supervisor reads from a report socket: the namespace fd, and an error, if any.
 struct LaunchReport {
   oslayer::Fd mount_ns;
-  pid_t app_pid = -1;  // the app's process; -1: none was started, the launcher is the app
-  std::string error;   // empty: stage2 was executed and told to go on
+  std::string error;  // empty: stage2 was executed and told to go on
 };
 // Reads until the launcher and the app's process are done with it (end of file) or one reports
 // an error.

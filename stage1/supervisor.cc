@@ -169,41 +169,60 @@ bool Supervisor::start_apps() {
       app_exited(i, 254);
       break;
     }
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    int sv[2], pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+        ::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
       oslayer::log_error(Error::sys(errno, "starting app " + apps[i].name.str()));
       app_exited(i, 254);
       break;
     }
-    Fd ours(sv[0]), theirs(sv[1]);
-    // Created in its unified cgroup; it joins the v1 ones itself (enter_app_root).
+    Fd ours(sv[0]), theirs(sv[1]), launcher_end(pair[0]), app_end(pair[1]);
+    // Both created in the app's unified cgroup; the app's process joins the v1 ones itself.
     auto unified = launch->cgroup.open_unified();
     if (!unified) {
       oslayer::log_error(std::move(unified).error().context("starting app " + apps[i].name.str()));
       app_exited(i, 254);
       break;
     }
-    auto child = oslayer::fork_child(
+    // The app's process first (app_launch.h): its way to stage2's exec is the longer one.
+    auto app = oslayer::fork_child(
         [&] {
           ours.reset();
           unified->reset();
-          return launch_app(*launch, theirs.get());
+          launcher_end.reset();
+          return run_app_process(*launch, app_end.get(), theirs.get());
         },
         unified->get());
-    if (!child) {
-      oslayer::log_error(std::move(child).error().context("starting app " + apps[i].name.str()));
+    if (!app) {
+      oslayer::log_error(std::move(app).error().context("starting app " + apps[i].name.str()));
       app_exited(i, 254);
       break;
     }
-    theirs.reset();
+    app_end.reset();
     RunningApp running;
-    running.pid = child->release();
+    running.pid = app->release();
     running.has_post_stop = has_event(*apps[i].app, appc::EventName::kPostStop);
+    // Without its launcher the app's process reads end-of-file and exits 254, which the reaper
+    // records as the app's status.
+    auto launcher = oslayer::fork_child(
+        [&] {
+          ours.reset();
+          unified->reset();
+          return launch_app(*launch, launcher_end.get(), theirs.get());
+        },
+        unified->get());
+    launcher_end.reset();
+    theirs.reset();
     running.launch = std::move(*launch);
+    if (!launcher) {
+      oslayer::log_error(std::move(launcher).error().context("starting the launcher of app " +
+                                                             apps[i].name.str()));
+      apps_.push_back(std::move(running));
+      break;
+    }
+    launcher->release();  // reaped as any other process
     LaunchReport report = read_launch_report(ours.get());
     running.mount_ns = std::move(report.mount_ns);
-    // The launcher (reaped as any other process) forked the app's process, which is the app.
-    if (report.app_pid > 0) running.pid = report.app_pid;
     apps_.push_back(std::move(running));
     if (!report.error.empty()) {
       // The child exits with the failure's code; the reaper records it and stops the others.
