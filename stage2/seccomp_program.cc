@@ -7,14 +7,19 @@
 
 namespace stage2 {
 
-std::optional<std::string_view> prebuilt_seccomp_program(
-    const std::vector<appc::Isolator>& isolators, oslayer::CapSet bounding) {
+bool uses_default_policy(const std::vector<appc::Isolator>& isolators) {
   for (const auto& iso : isolators) {
     if (std::holds_alternative<appc::SeccompRetainSet>(iso.value) ||
         std::holds_alternative<appc::SeccompRemoveSet>(iso.value)) {
-      return std::nullopt;
+      return false;
     }
   }
+  return true;
+}
+
+std::optional<std::string_view> prebuilt_seccomp_program(
+    const std::vector<appc::Isolator>& isolators, oslayer::CapSet bounding) {
+  if (!uses_default_policy(isolators)) return std::nullopt;
   if (bounding.bits() != prebuilt::kDefaultBounding) return std::nullopt;
   return std::string_view(reinterpret_cast<const char*>(prebuilt::kDefaultProgram),
                           sizeof prebuilt::kDefaultProgram);

@@ -17,6 +17,11 @@
 
 namespace stage2 {
 
+// True when the app names no seccomp set (os/linux/seccomp-retain-set, -remove-set): its
+// program is then the default denylist, which denies none of the calls stage2 itself makes
+// after loading it (main.cc), wherever stage2 loads it.
+bool uses_default_policy(const std::vector<appc::Isolator>& isolators);
+
 // The compiled-in program, when policy_for(isolators, bounding) is the one it was built from.
 std::optional<std::string_view> prebuilt_seccomp_program(
     const std::vector<appc::Isolator>& isolators, oslayer::CapSet bounding);
