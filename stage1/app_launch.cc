@@ -124,12 +124,10 @@ Status enter_app_namespace(int report, int app) {
   return oslayer::ok();
 }
 
-// What the app's process gets from its launcher first: the app's mount namespace ("m" and its
-// fd) or, when the launcher failed before it made one, "x" and the exit code to end with (the
-// message stage2 would get later, stage2/root_ready.h). Returns the fd, or the code.
-std::variant<Fd, int> receive_app_namespace(int launcher) {
-  char buf[8];
-  iovec iov{buf, sizeof buf};
+// One message of a SOCK_SEQPACKET socket into `buf`, and the fd it carries, if any, into `fd`.
+// Returns recvmsg's count: 0 at end of file, -1 on error.
+ssize_t receive_message(int sock, char* buf, size_t size, Fd& fd) {
+  iovec iov{buf, size};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
@@ -137,16 +135,25 @@ std::variant<Fd, int> receive_app_namespace(int launcher) {
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
   ssize_t n;
-  while ((n = ::recvmsg(launcher, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  while ((n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
   }
-  Fd ns;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n > 0 && c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int fd = -1;
-      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      ns.reset(fd);
+      int received = -1;
+      std::memcpy(&received, CMSG_DATA(c), sizeof received);
+      fd.reset(received);
     }
   }
+  return n;
+}
+
+// What the app's process gets from its launcher first: the app's mount namespace ("m" and its
+// fd) or, when the launcher failed before it made one, "x" and the exit code to end with (the
+// message stage2 would get later, stage2/root_ready.h). Returns the fd, or the code.
+std::variant<Fd, int> receive_app_namespace(int launcher) {
+  char buf[8];
+  Fd ns;
+  ssize_t n = receive_message(launcher, buf, sizeof buf, ns);
   if (n == 1 && buf[0] == 'm' && ns.valid()) return ns;
   if (n == 2 && buf[0] == 'x') return static_cast<unsigned char>(buf[1]);
   // The launcher died without a word: PID 1 reaps it and ends the pod.
@@ -311,24 +318,11 @@ LaunchReport read_launch_report(int report) {
   LaunchReport r;
   for (;;) {
     char buf[4096];
-    iovec iov{buf, sizeof buf};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(report, &msg, MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) continue;
+    Fd fd;
+    ssize_t n = receive_message(report, buf, sizeof buf, fd);
     // End of file: the launcher is done and stage2 was executed (or they died).
     if (n <= 0) return r;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-        int fd = -1;
-        std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-        r.mount_ns.reset(fd);
-      }
-    }
+    if (fd.valid()) r.mount_ns = std::move(fd);
     if (n > 1 && buf[0] == 'e') {
       r.error.assign(buf + 1, static_cast<size_t>(n - 1));
       return r;
