@@ -313,24 +313,19 @@ Result<bool> CgroupSet::restrict_devices(const std::vector<std::string_view>& al
   return done;
 }
 
-Status CgroupSet::remove(bool kill_stragglers) const {
+Status CgroupSet::remove_dirs(bool kill_stragglers, bool unified_too) const {
   Status first;
   // Every hierarchy is tried even when one fails, so that as much as possible is gone.
   for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
-    if (it->inherited) continue;
+    if (it->inherited || (it->unified && !unified_too)) continue;
     if (auto s = remove_cgroup_tree(it->path, kill_stragglers); !s && first) first = s;
   }
   return first;
 }
 
-Status CgroupSet::remove_v1() const {
-  Status first;
-  for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
-    if (it->inherited || it->unified) continue;
-    if (auto s = remove_cgroup_tree(it->path, false); !s && first) first = s;
-  }
-  return first;
-}
+Status CgroupSet::remove(bool kill_stragglers) const { return remove_dirs(kill_stragglers, true); }
+
+Status CgroupSet::remove_v1() const { return remove_dirs(false, false); }
 
 std::string CgroupSet::relative_path() const {
   if (dirs_.empty()) return "";

@@ -124,6 +124,8 @@ class CgroupSet {
   std::string relative_path() const;
 
  private:
+  Status remove_dirs(bool kill_stragglers, bool unified_too) const;
+
   std::vector<Dir> dirs_;
 };
 

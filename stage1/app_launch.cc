@@ -48,6 +48,14 @@ void send_message(int report, const std::string& text, int fd_to_pass) {
   (void)::sendmsg(report, &msg, MSG_NOSIGNAL);
 }
 
+// The supervisor blocks the signals it reads through a signalfd; what runs the app and its
+// pre-start handler gets a clean slate.
+void unblock_signals() {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 // Moves `fd` to a number >= 10, so that placing fd 3 for stage2 cannot clobber it.
 Result<Fd> lift(int fd) {
   int n = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
@@ -224,10 +232,7 @@ int run_app_process(const AppLaunch& l, int launcher_fd, int report) {
     send_message(report, "e" + e.text(), -1);
     return 254;
   };
-  // The supervisor blocks the signals it reads through a signalfd; the app gets a clean slate.
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  unblock_signals();
   // A session of its own: the app cannot push input into the caller's terminal (TIOCSTI)
   // unless it is interactive, when the terminal becomes its controlling terminal.
   if (::setsid() < 0) return fail(Error::sys(errno, "creating a session"));
@@ -268,11 +273,7 @@ int launch_app(const AppLaunch& l, int app, int report) {
     (void)::send(app, msg, sizeof msg, MSG_NOSIGNAL);
     return code;
   };
-  // The supervisor blocks the signals it reads through a signalfd; the pre-start handler gets a
-  // clean slate.
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  unblock_signals();
   // A session without a terminal: the pre-start handler, run from here, cannot push input into
   // the caller's (TIOCSTI). The app's process makes its own.
   if (::setsid() < 0) return stop(fail(Error::sys(errno, "creating a session")));

@@ -109,11 +109,9 @@ int main(int argc, char** argv) {
   //    kernel's load costs 0.15 to 0.2 ms, which stage2 would otherwise add after the wait).
   //    None of the calls from here to the exec is on that list. A seccomp set the app chose
   //    keeps its place in (c): it may deny what stage2 does as root before then.
-  bool filter_loaded = false;
-  if (filter && !nnp && opts->root_ready_fd && stage2::uses_default_policy(app.isolators)) {
-    must(oslayer::load_seccomp_program(*filter), name);
-    filter_loaded = true;
-  }
+  const bool filter_early =
+      filter && !nnp && opts->root_ready_fd && stage2::uses_default_policy(app.isolators);
+  if (filter_early) must(oslayer::load_seccomp_program(*filter), name);
 
   // 3. Started early (--root-ready-fd), wait here until stage1 has pivoted this process into the
   //    app's root. Then close every other inherited fd: whatever stage1 (or its caller) leaked
@@ -151,7 +149,7 @@ int main(int argc, char** argv) {
   // 5. The remaining privilege steps, in an order where each one still has what it needs:
   //    c. without no_new_privs, loading a filter needs CAP_SYS_ADMIN, still held here (runc does
   //       the same); none of the calls below is on the denylist;
-  if (filter && !nnp && !filter_loaded) must(oslayer::load_seccomp_program(*filter), name);
+  if (filter && !nnp && !filter_early) must(oslayer::load_seccomp_program(*filter), name);
   //    d. groups, then gid, then uid: after setresuid the effective set is empty and setgroups/
   //       setresgid would fail. Then chdir as the app's user, so a working directory the user
   //       cannot enter fails like it would for the app;
