@@ -275,6 +275,25 @@ Status CgroupSet::add_self_v1() const {
   return ok();
 }
 
+Result<std::vector<Fd>> CgroupSet::open_v1_tasks() const {
+  std::vector<Fd> tasks;
+  for (const auto& d : dirs_) {
+    if (d.unified) continue;
+    auto fd = open_path(join_path(d.path, "tasks"), O_WRONLY);
+    if (!fd) return std::move(fd).error().context("opening cgroup " + d.path);
+    tasks.push_back(std::move(*fd));
+  }
+  return tasks;
+}
+
+Status join_through_tasks(const std::vector<int>& tasks) {
+  for (int fd : tasks) {
+    // The kernel takes "0" as the writing thread: the move that skips the global rwsem.
+    if (::write(fd, "0", 1) != 1) return Error::sys(errno, "joining the app's cgroups");
+  }
+  return ok();
+}
+
 Result<bool> CgroupSet::restrict_devices(const std::vector<std::string_view>& allow) const {
   std::vector<DeviceRule> rules;
   for (std::string_view rule : allow) {

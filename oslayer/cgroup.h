@@ -105,6 +105,9 @@ class CgroupSet {
   // was created in it.
   // (Another process's thread, written by its tid, takes that global rwsem all the same.)
   Status add_self_v1() const;
+  // The `tasks` file of each v1 directory, opened for writing while the paths are in view: a
+  // process that no longer sees them (after a pivot) joins through these (join_through_tasks).
+  Result<std::vector<Fd>> open_v1_tasks() const;
   // Denies every device, then allows each rule ("c 1:3 rwm"): in the v1 devices controller
   // (devices.deny, devices.allow), or, on a host without one, in the unified tree (an eBPF
   // device program, device_filter.h). Children made afterwards inherit it. False when the set
@@ -128,6 +131,10 @@ class CgroupSet {
 
   std::vector<Dir> dirs_;
 };
+
+// add_self_v1's move through `tasks` files open_v1_tasks opened (in this process or another):
+// writes 0 to each, so the calling single-threaded process joins every one of those cgroups.
+Status join_through_tasks(const std::vector<int>& tasks);
 
 // Removes the cgroup directory `dir` and everything below it, bottom-up (see remove()).
 Status remove_cgroup_tree(const std::string& dir, bool kill_stragglers);

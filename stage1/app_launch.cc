@@ -29,23 +29,36 @@ using oslayer::Fd;
 using oslayer::Result;
 using oslayer::Status;
 
-void send_message(int report, const std::string& text, int fd_to_pass) {
+// More than the v1 hierarchies an app joins (oslayer::kPodControllers); stage2 takes as many.
+constexpr size_t kMaxPassedFds = 16;
+
+// Returns false when the message could not be sent: the other end is gone.
+bool send_message(int report, const std::string& text, const std::vector<int>& fds) {
   iovec iov{const_cast<char*>(text.data()), text.size()};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (fd_to_pass >= 0) {
+  alignas(cmsghdr) char control[CMSG_SPACE(kMaxPassedFds * sizeof(int))] = {};
+  if (!fds.empty()) {
+    if (fds.size() > kMaxPassedFds) {
+      errno = E2BIG;
+      return false;
+    }
     msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    msg.msg_controllen = CMSG_SPACE(fds.size() * sizeof(int));
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd_to_pass, sizeof(int));
+    c->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
+    std::memcpy(CMSG_DATA(c), fds.data(), fds.size() * sizeof(int));
   }
-  // If the supervisor is gone there is nobody left to tell.
-  (void)::sendmsg(report, &msg, MSG_NOSIGNAL);
+  return ::sendmsg(report, &msg, MSG_NOSIGNAL) >= 0;
+}
+
+// If the supervisor is gone there is nobody left to tell.
+void send_message(int report, const std::string& text, int fd_to_pass) {
+  (void)send_message(report, text,
+                     fd_to_pass >= 0 ? std::vector<int>{fd_to_pass} : std::vector<int>{});
 }
 
 // The supervisor blocks the signals it reads through a signalfd; what runs the app and its
@@ -118,6 +131,22 @@ Status join_app_v1_cgroups(const AppLaunch& l) {
   return l.cgroup.add_self_v1();
 }
 
+// stage2 is executed before /init may have made the pod's v1 cgroups, and their paths go with
+// the pivot: it joins them through their `tasks` files, opened here and passed over `app`
+// (stage2's root-ready socket; it takes them as soon as it waits there, before the go). False:
+// stage2 is gone, and told why.
+Result<bool> pass_app_v1_cgroups(const AppLaunch& l, int app) {
+  if (auto s = wait_for_pod_cgroups(l.cgroups_ready_fd); !s) return std::move(s).error();
+  auto tasks = l.cgroup.open_v1_tasks();
+  if (!tasks) return std::move(tasks).error();
+  if (tasks->empty()) return true;  // a v2-only host: stage2 was created in its cgroup
+  std::vector<int> fds;
+  for (const auto& t : *tasks) fds.push_back(t.get());
+  if (send_message(app, "c", fds)) return true;
+  if (errno == E2BIG) return Error::msg("the app has more v1 cgroups than stage2 joins");
+  return false;
+}
+
 // The app's own mount namespace, a slave of the pod's: nothing made in it propagates back, and
 // it goes away with the app's last process. The supervisor gets a handle on it (post-stop), and
 // so does the app's process, which joins it.
@@ -168,9 +197,9 @@ std::variant<Fd, int> receive_app_namespace(int launcher) {
   return 254;
 }
 
-// Mounts the app's filesystems and pivots into its root; the app's process (`app`, which moves
-// along) must have joined its v1 cgroups first, as their paths are not in the app's root.
-// Returns false, with nothing said, when the app's process ended first: it told why.
+// Mounts the app's filesystems, passes stage2 the app's v1 cgroups, and pivots into the root
+// once the app's process (`app`, which moves along) has joined this mount namespace. Returns
+// false, with nothing said, when the app's process ended first: it told why.
 Result<bool> prepare_app_root(const AppLaunch& l, int app) {
   // pivot_root needs the new root to be a mount point: bind the rootfs onto itself, then work
   // in that new mount only.
@@ -185,10 +214,21 @@ Result<bool> prepare_app_root(const AppLaunch& l, int app) {
   }
   auto root = oslayer::open_path(l.rootfs, O_PATH | O_DIRECTORY | O_NOFOLLOW);
   if (!root) return std::move(root).error().context("opening the app's rootfs");
+  // Usually /init is done by now: stage2 can then join while these mounts go on. Otherwise they
+  // go first, and the cgroups after them.
+  const bool passed_early = pod_cgroups_made(l.cgroups_ready_fd);
+  if (passed_early) {
+    auto passed = pass_app_v1_cgroups(l, app);
+    if (!passed || !*passed) return passed;
+  }
   if (auto s = mount_app_filesystems(root->get(), l.filesystems); !s) return std::move(s).error();
   if (l.has_pre_start) {
     // The handler runs as this process's child: in the app's cgroups too.
     if (auto s = join_app_v1_cgroups(l); !s) return std::move(s).error();
+  }
+  if (!passed_early) {
+    auto passed = pass_app_v1_cgroups(l, app);
+    if (!passed || !*passed) return passed;
   }
   char joined = 0;
   ssize_t n;
@@ -249,7 +289,6 @@ int run_app_process(const AppLaunch& l, int launcher_fd, int report) {
   if (!launcher) return fail(launcher.error());
   auto json = make_memfd("app-manifest", l.app_json);
   if (!json) return fail(json.error());
-  if (auto s = join_app_v1_cgroups(l); !s) return fail(s.error());
   auto ns = receive_app_namespace(launcher->get());
   if (const int* code = std::get_if<int>(&ns)) return *code;
   if (auto s = oslayer::join_namespace(std::get<Fd>(ns).get(), CLONE_NEWNS); !s) {

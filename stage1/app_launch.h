@@ -1,8 +1,8 @@
 // The two processes that start one app (stage1-interface.md, "Starting an app"): the app's
-// process, which joins the app's v1 cgroups once /init made them, then the mount namespace the
-// launcher made for the app meanwhile, and executes stage2 at once; and the launcher, which
-// mounts the app's filesystems, pivots both into the app's root, runs the pre-start handler and
-// tells stage2 to go on. Everything here runs in the forked children; they talk to the supervisor
+// process, which joins the mount namespace the launcher made for the app and executes stage2 at
+// once; and the launcher, which mounts the app's filesystems, passes stage2 the app's v1 cgroups
+// once /init made them, pivots both into the app's root, runs the pre-start handler and tells
+// stage2 to go on. Everything here runs in the forked children; they talk to the supervisor
 // only through the `report` socket.
 #pragma once
 
@@ -25,7 +25,7 @@ struct AppLaunch {
   std::string rootfs;    // pod-dir-relative: stage1/rootfs/opt/stage2/<name>/rootfs
   AppFilesystems filesystems;
   oslayer::CgroupSet cgroup;
-  int cgroups_ready_fd = -1;  // pod_cgroups.h: waited for before the v1 cgroups are joined
+  int cgroups_ready_fd = -1;  // pod_cgroups.h: waited for before the v1 cgroups are passed
   int stage2_fd = -1;         // opened before the pivot: stage2 is not in the app
   std::vector<std::string> stage2_args;  // --app=NAME and the pass-through flags
   bool has_pre_start = false;
@@ -40,9 +40,9 @@ struct AppLaunch {
 // by the launcher, the app's process often had to wait for the launcher's CPU until the
 // launcher blocked, 0.5 to 2 ms into its mounts; the supervisor blocks at once.
 //
-// The app's process: joins the app's v1 cgroups once /init made them, then the mount
-// namespace the launcher sends over `launcher`, and executes stage2 (which waits on the same
-// socket until the launcher has pivoted it into the app's root). Returns an exit code only
+// The app's process: joins the mount namespace the launcher sends over `launcher` and executes
+// stage2, which waits on the same socket for the app's v1 cgroups (it joins them itself) and
+// until the launcher has pivoted it into the app's root. Returns an exit code only
 // when it fails before stage2 (or is told to stop by the launcher), having said why on `report`.
 int run_app_process(const AppLaunch& launch, int launcher, int report);
 // The launcher: makes the app's mount namespace (its fd goes to the app's process over `app`

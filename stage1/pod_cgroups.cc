@@ -134,6 +134,11 @@ Status wait_for_pod_cgroups(int ready_fd) {
   return oslayer::ok();
 }
 
+bool pod_cgroups_made(int ready_fd) {
+  int queued = 0;
+  return ::ioctl(ready_fd, FIONREAD, &queued) == 0 && queued > 0;
+}
+
 void release_app_cgroups(int ready_fd, size_t index) {
   const auto i = static_cast<uint32_t>(index);
   // /init gone: the pod is being torn down already.

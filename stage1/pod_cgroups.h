@@ -5,8 +5,8 @@
 //   1. before PID 1: the unified (cgroup2) directories, which clone3 needs to create PID 1 and
 //      each app's launcher inside them (CLONE_INTO_CGROUP);
 //   2. after PID 1 started: everything else; then a byte on the `ready` socket tells every app's
-//      process that it may join its v1 cgroups and execute stage2 (and PID 1 that the pod may be
-//      marked ready). Each app's process joins by writing 0 to `tasks`, the one move that does
+//      launcher that it may pass stage2 the app's v1 cgroups and let it go on (and PID 1 that
+//      the pod may be marked ready). stage2 joins by writing 0 to `tasks`, the one move that does
 //      not take the kernel's global cgroup rwsem (CgroupSet::add_process). PID 1 joins no v1
 //      cgroup of the pod.
 // On the way out the same socket carries the other way: PID 1 tells /init each app whose cgroups
@@ -43,10 +43,14 @@ oslayer::Status make_unified_cgroups(const PodCgroups& cgroups);
 // Step 2: the v1 directories, the device list, the limits.
 oslayer::Status finish_pod_cgroups(const PodCgroups& cgroups);
 
-// In an app's process before joining the v1 cgroups, and in PID 1 before it marks the pod
-// ready: blocks until /init wrote the byte of step 2 to `ready_fd` (never consumed, so every
-// waiter sees it). End of file without it: /init could not make the cgroups, or died.
+// In an app's launcher before it passes stage2 the v1 cgroups (or joins them itself for the
+// pre-start handler), and in PID 1 before it marks the pod ready: blocks until /init wrote the byte
+// of step 2 to `ready_fd` (never consumed, so every waiter sees it). End of file without it: /init
+// could not make the cgroups, or died.
 oslayer::Status wait_for_pod_cgroups(int ready_fd);
+// The same test without blocking: true once that byte is there (false also when /init failed,
+// which wait_for_pod_cgroups then reports).
+bool pod_cgroups_made(int ready_fd);
 
 // PID 1, on its end of that socket: app `index` has ended, its OOM kills are read and its
 // post-stop handler (if any) ran, so nothing of the pod enters its cgroups again. Best effort:

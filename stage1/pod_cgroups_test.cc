@@ -128,6 +128,23 @@ TEST(WaitForPodCgroups, AByteReleasesEveryWaiterAndEndOfFileFails) {
   ::close(p[0]);
 }
 
+// The launcher's look before its mounts: no byte yet (or /init gone) is "not yet", never a wait.
+TEST(WaitForPodCgroups, MadeTellsWithoutBlocking) {
+  int p[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
+  EXPECT_FALSE(pod_cgroups_made(p[0]));
+  ASSERT_EQ(::write(p[1], "C", 1), 1);
+  EXPECT_TRUE(pod_cgroups_made(p[0]));
+  EXPECT_TRUE(pod_cgroups_made(p[0]));
+  EXPECT_TRUE(wait_for_pod_cgroups(p[0]));
+  ::close(p[1]);
+  ::close(p[0]);
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p), 0);
+  ::close(p[1]);
+  EXPECT_FALSE(pod_cgroups_made(p[0]));
+  ::close(p[0]);
+}
+
 // The way back on the same socket: PID 1 names the apps whose cgroups /init may remove, and the
 // byte /init sent the other way is not in that stream.
 TEST(ReleasedApps, TravelBackToInitInOrder) {

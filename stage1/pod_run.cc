@@ -223,16 +223,16 @@ Status PodRun::start() {
   // --net=none: a network namespace of the pod's own with only a loopback interface.
   const bool own_net = config_.flags.net == "none";
   const int ns_flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (own_net ? CLONE_NEWNET : 0);
-  // PID 1 is created in its unified cgroup, and joins its v1 ones itself (pod_cgroups.h): the
-  // two ways into a cgroup that do not wait for a kernel grace period (CgroupSet::add_process).
+  // PID 1 is created in its unified cgroup (pod_cgroups.h), a way into a cgroup that does not
+  // wait for a kernel grace period (CgroupSet::add_process); it joins no v1 one.
   auto unified = cgroups_.supervisor.open_unified();
   if (!unified) return std::move(unified).error();
   auto child = oslayer::clone_child(
       ns_flags,
       [&]() -> int {
         // The pod dies with /init. The parent may already be gone before this line: the
-        // cgroups' socket then reads end-of-file (its write end died with it) before any app
-        // executes stage2, and the pod ends there (pod_cgroups.h).
+        // cgroups' socket then reads end-of-file (its write end died with it) before any stage2
+        // goes on to its app, and the pod ends there (pod_cgroups.h).
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         cg_write.reset();
         ready_.reset();
@@ -264,8 +264,8 @@ Status PodRun::start() {
   pid1_ = std::move(*child);
   ready_write.reset();
   cg_read.reset();
-  // While PID 1 prepares the pod and the apps' launchers mount their filesystems: no app
-  // executes stage2 before the byte below, so an app never runs in a pod whose `pid` is not
+  // While PID 1 prepares the pod and the apps' launchers mount their filesystems: no stage2 goes
+  // on to its app before the byte below, so an app never runs in a pod whose `pid` is not
   // written, nor in one whose /init died meanwhile (the socket then reads end-of-file). On
   // failure PID 1 goes first, with every child it made, so that the one error told is this one.
   // rkt's order: `subcgroup` (for outside readers; /gc uses `cgroups`) before `pid`.

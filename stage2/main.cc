@@ -114,10 +114,11 @@ int main(int argc, char** argv) {
   if (filter_early) must(oslayer::load_seccomp_program(*filter), name);
 
   // 3. Started early (--root-ready-fd), wait here until stage1 has pivoted this process into the
-  //    app's root. Then close every other inherited fd: whatever stage1 (or its caller) leaked
-  //    must not reach the app. Every fd stage2 opens from here on is O_CLOEXEC.
+  //    app's root, joining the app's v1 cgroups on the way when stage1 passes them. Then close
+  //    every other inherited fd: whatever stage1 (or its caller) leaked must not reach the app.
+  //    Every fd stage2 opens from here on is O_CLOEXEC.
   if (opts->root_ready_fd) {
-    stage2::RootSignal ready = stage2::wait_for_root(*opts->root_ready_fd);
+    stage2::RootSignal ready = must(stage2::wait_for_root(*opts->root_ready_fd), name);
     // stage1 said why already (or died, and /init says so).
     if (ready.abort_code) std::_Exit(*ready.abort_code);
     // The pivot moved our root, not our working directory: that is still in the pod's tree.

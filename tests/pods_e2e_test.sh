@@ -106,7 +106,8 @@ app1=$(app_pids "$U1" probe)
 # in_pod_cgroups NAME PID LEAF: PID is in the pod's cgroup in each v1 hierarchy a pod joins, or
 # in its LEAF below it where LEAF has its own (unified; memory, cpu and cpuacct for an app).
 # stage1 does not move these processes through cgroup.procs: PID 1 and the app are created in
-# their unified cgroup and the app joins its v1 ones itself, and this is where that must put
+# their unified cgroup and the app's stage2 joins its v1 ones itself through the `tasks` files
+# its launcher passes, and this is where that must put
 # them. PID 1 (LEAF supervisor.scope) joins no v1 hierarchy: there it must be in none of the
 # pod's cgroups, so that /init can remove them while PID 1 exits.
 in_pod_cgroups() {
