@@ -10,13 +10,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 root=$work/rootfs
-mkdir -p "$root/rkt/status" "$root/rkt/oom-killed" "$root/opt/stage2" "$root/etc"
+mkdir -p "$root/rkt/status" "$root/rkt/oom-killed" "$root/opt/stage2"
 install -s -m 0755 "$init" "$root/init"
 install -s -m 0755 "$stop" "$root/stop"
 install -s -m 0755 "$gc" "$root/gc"
 install -s -m 0755 "$enter" "$root/enter"
 install -s -m 0755 "$stage2" "$root/stage2"
-chmod 0755 "$root" "$root/rkt" "$root/rkt/status" "$root/rkt/oom-killed" "$root/opt" "$root/opt/stage2" "$root/etc"
+chmod 0755 "$root" "$root/rkt" "$root/rkt/status" "$root/rkt/oom-killed" "$root/opt" "$root/opt/stage2"
 
 cat > "$work/manifest" <<JSON
 {
