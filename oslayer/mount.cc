@@ -75,6 +75,21 @@ Result<Fd> clone_mount(int source, bool recursive) {
   return Fd(fd);
 }
 
+Result<Fd> clone_mount_at(int dir, const std::string& path, bool recursive) {
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+  if (recursive) flags |= AT_RECURSIVE;
+  int fd = ::open_tree(dir, path.c_str(), flags);
+  if (fd < 0) return Error::sys(errno, "cloning the mount at " + path);
+  return Fd(fd);
+}
+
+Status attach_mount_at(int mount_fd, int dir, const std::string& path) {
+  if (::move_mount(mount_fd, "", dir, path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+    return Error::sys(errno, "mounting on " + path);
+  }
+  return ok();
+}
+
 Status set_mount_attrs(int mount_fd, MountAttrs attrs, bool recursive) {
   struct mount_attr attr {};
   attr.attr_set = attr_bits(attrs);
@@ -99,14 +114,6 @@ Status bind_mount(int source, int target, bool recursive, MountAttrs attrs) {
   if (!m) return std::move(m).error();
   if (auto s = set_mount_attrs(m->get(), attrs, recursive); !s) return s;
   return attach_mount(m->get(), target);
-}
-
-Status remount_read_only(int target) {
-  MountAttrs ro;
-  ro.read_only = true;
-  ro.no_suid = true;
-  ro.no_dev = true;
-  return bind_mount(target, target, true, ro).context("making a path read-only");
 }
 
 Status set_propagation(const std::string& path, Propagation p, bool recursive) {

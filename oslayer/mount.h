@@ -36,10 +36,14 @@ Result<Fd> clone_mount(int source, bool recursive);
 Status set_mount_attrs(int mount_fd, MountAttrs attrs, bool recursive);
 // move_mount of a detached (or attached) mount fd onto the file or directory `target`.
 Status attach_mount(int mount_fd, int target);
+// The same two, with the target named by a path below the directory `dir` that the call itself
+// looks up, following symlinks: only for a filesystem the kernel fills (procfs, sysfs), or one
+// the caller just made and nothing else reaches, where no image or app can plant one. One call
+// each instead of an open, the call and a close.
+Result<Fd> clone_mount_at(int dir, const std::string& path, bool recursive);
+Status attach_mount_at(int mount_fd, int dir, const std::string& path);
 // clone_mount + set_mount_attrs + attach_mount: a bind mount from fd to fd.
 Status bind_mount(int source, int target, bool recursive, MountAttrs attrs);
-// Bind-mounts `target` onto itself and makes that read-only (rkt's read-only paths in /proc).
-Status remount_read_only(int target);
 
 enum class Propagation { kPrivate, kSlave, kShared };
 // mount("", path, MS_REC? | MS_<propagation>).

@@ -46,35 +46,73 @@ Result<Fd> open_dev_null() {
   return fd;
 }
 
-// `empty`: the read-only empty tmpfs that hides directories. Made at the first one, then bound
-// on the others: one superblock per app to make and tear down, not one per directory.
-Status mask_dir(Fd& empty, int target) {
-  if (empty.valid()) return oslayer::bind_mount(empty.get(), target, false, kReadOnlyNoSuidDevExec);
-  auto fs = oslayer::make_fs_mount("tmpfs", {{"mode", "0555"}}, kReadOnlyNoSuidDevExec);
-  if (!fs) return std::move(fs).error();
-  if (auto s = oslayer::attach_mount(fs->get(), target); !s) return s;
-  empty = std::move(*fs);  // attached now: a mount of this namespace, which may be cloned
+// The masks of one app's /proc and /sys. Each kind of mask is made once with its attributes and
+// then cloned (a clone keeps them): the read-only empty tmpfs that hides directories, so one
+// superblock per app to make and tear down, not one per directory; the host's /dev/null bound
+// read-only over files.
+struct Masks {
+  int dev_null = -1;
+  Fd empty;
+  Fd null;
+};
+
+Result<Fd> null_mask(int dev_null) {
+  auto m = oslayer::clone_mount(dev_null, false);
+  if (!m) return m;
+  if (auto s = oslayer::set_mount_attrs(m->get(), kReadOnlyNoSuidDevExec, false); !s) {
+    return std::move(s).error();
+  }
+  return m;
+}
+
+// A mask for `path` below `fs_root`: a clone of `made`, else `make()`'s first one, kept there.
+template <class Make>
+Status place_mask(Fd& made, Make make, int fs_root, const std::string& path) {
+  auto m = made.valid() ? oslayer::clone_mount(made.get(), false) : make();
+  if (!m) return std::move(m).error();
+  if (auto s = oslayer::attach_mount_at(m->get(), fs_root, path); !s) return s;
+  if (!made.valid()) made = std::move(*m);  // attached now: a mount of this namespace
   return oslayer::ok();
 }
 
-Status protect_paths(int fs_root, const std::vector<ProtectedPath>& paths, int dev_null, Fd& empty,
+// Bound onto itself, read-only, with whatever is mounted below it.
+Status make_read_only(int fs_root, const std::string& path) {
+  auto m = oslayer::clone_mount_at(fs_root, path, true);
+  if (!m) return std::move(m).error();
+  if (auto s = oslayer::set_mount_attrs(m->get(), MountAttrs{true, true, true, false}, true); !s) {
+    return s;
+  }
+  return oslayer::attach_mount_at(m->get(), fs_root, path);
+}
+
+// The targets are looked up in the procfs or sysfs just mounted, which the kernel fills: nothing
+// of the image or of an app can put a symlink on those paths.
+Status protect_paths(int fs_root, const std::vector<ProtectedPath>& paths, Masks& masks,
                      const std::string& where) {
   for (const auto& p : paths) {
-    auto target = oslayer::open_beneath(fs_root, p.path, O_PATH, 0, oslayer::Symlinks::kRefuse);
-    if (!target) {
-      if (target.error().code() == ENOENT) continue;  // this kernel has no such file
-      return std::move(target).error().context("protecting " + where + "/" + p.path);
+    // Looked for first: a clone made for a path this kernel lacks would be dropped detached,
+    // and dropping a detached mount waits for an RCU grace period (0.05 to 0.1 ms here).
+    struct stat st {};
+    if (::fstatat(fs_root, p.path.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+      if (errno == ENOENT) continue;  // this kernel has no such file
+      return Error::sys(errno, "protecting " + where + "/" + p.path);
     }
     Status s;
     switch (p.how) {
       case PathProtection::kMaskFile:
-        s = oslayer::bind_mount(dev_null, target->get(), false, MountAttrs{true, true, true, true});
+        s = place_mask(
+            masks.null, [&] { return null_mask(masks.dev_null); }, fs_root, p.path);
         break;
       case PathProtection::kMaskDir:
-        s = mask_dir(empty, target->get());
+        s = place_mask(
+            masks.empty,
+            [] {
+              return oslayer::make_fs_mount("tmpfs", {{"mode", "0555"}}, kReadOnlyNoSuidDevExec);
+            },
+            fs_root, p.path);
         break;
       case PathProtection::kReadOnly:
-        s = oslayer::remount_read_only(target->get());
+        s = make_read_only(fs_root, p.path);
         break;
     }
     if (!s) return std::move(s).context("protecting " + where + "/" + p.path);
@@ -82,22 +120,22 @@ Status protect_paths(int fs_root, const std::vector<ProtectedPath>& paths, int d
   return oslayer::ok();
 }
 
-Status mount_proc(int rootfs, bool disable_paths, int dev_null, Fd& empty) {
+Status mount_proc(int rootfs, bool disable_paths, Masks& masks) {
   auto target = api_fs_target(rootfs, "proc");
   if (!target) return std::move(target).error();
   auto proc = oslayer::make_fs_mount("proc", {}, kNoSuidDevExec);
   if (!proc) return std::move(proc).error();
   if (auto s = oslayer::attach_mount(proc->get(), target->get()); !s) return s;
-  return protect_paths(proc->get(), protected_proc_paths(disable_paths), dev_null, empty, "/proc");
+  return protect_paths(proc->get(), protected_proc_paths(disable_paths), masks, "/proc");
 }
 
-Status mount_sys(int rootfs, bool disable_paths, Fd& empty) {
+Status mount_sys(int rootfs, bool disable_paths, Masks& masks) {
   auto target = api_fs_target(rootfs, "sys");
   if (!target) return std::move(target).error();
   auto sys = oslayer::make_fs_mount("sysfs", {}, kReadOnlyNoSuidDevExec);
   if (!sys) return std::move(sys).error();
   if (auto s = oslayer::attach_mount(sys->get(), target->get()); !s) return s;
-  return protect_paths(sys->get(), protected_sys_paths(disable_paths), -1, empty, "/sys");
+  return protect_paths(sys->get(), protected_sys_paths(disable_paths), masks, "/sys");
 }
 
 // stdin's terminal, opened again by its path in this mount namespace: the fd we inherited was
@@ -139,12 +177,16 @@ Status mount_dev(int rootfs, bool console_is_stdin, int dev_null) {
                                     MountAttrs{false, true, false, true});
   if (!dev) return std::move(dev).error().context("mounting /dev");
   int d = dev->get();
+  // The nodes' mode exactly, whatever the umask (the pre-start handler, a child, gets it back).
+  const mode_t umask_was = ::umask(0);
   for (const auto& n : kDevices) {
-    if (::mknodat(d, n.name, S_IFCHR | 0666, makedev(n.major, n.minor)) < 0 ||
-        ::fchmodat(d, n.name, 0666, 0) < 0) {
-      return Error::sys(errno, std::string("creating /dev/") + n.name);
+    if (::mknodat(d, n.name, S_IFCHR | 0666, makedev(n.major, n.minor)) < 0) {
+      const int err = errno;
+      ::umask(umask_was);
+      return Error::sys(err, std::string("creating /dev/") + n.name);
     }
   }
+  ::umask(umask_was);
   for (const auto& [name, to] : kDevLinks) {
     if (::symlinkat(to, d, name) < 0)
       return Error::sys(errno, std::string("creating /dev/") + name);
@@ -152,41 +194,36 @@ Status mount_dev(int rootfs, bool console_is_stdin, int dev_null) {
   for (const char* dir : {"pts", "shm"}) {
     if (::mkdirat(d, dir, 0755) < 0) return Error::sys(errno, std::string("creating /dev/") + dir);
   }
-  int console = ::openat(d, "console", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (console < 0) return Error::sys(errno, "creating /dev/console");
-  ::close(console);
+  int console_file = ::openat(d, "console", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (console_file < 0) return Error::sys(errno, "creating /dev/console");
+  ::close(console_file);
   if (auto s = oslayer::attach_mount(d, target->get()); !s) return std::move(s).context("/dev");
 
   auto pts = oslayer::make_fs_mount(
       "devpts", {{"newinstance", ""}, {"ptmxmode", "0666"}, {"mode", "0620"}, {"gid", "5"}},
       MountAttrs{false, true, false, true});
   if (!pts) return std::move(pts).error().context("mounting /dev/pts");
-  auto pts_dir =
-      oslayer::open_beneath(d, "pts", O_PATH | O_DIRECTORY, 0, oslayer::Symlinks::kRefuse);
-  if (!pts_dir) return std::move(pts_dir).error();
-  if (auto s = oslayer::attach_mount(pts->get(), pts_dir->get()); !s) {
+  // The rest goes on entries this process just made in its own tmpfs, which nothing else
+  // reaches yet: named by path, with no symlink to fear.
+  if (auto s = oslayer::attach_mount_at(pts->get(), d, "pts"); !s) {
     return std::move(s).context("mounting /dev/pts");
   }
   auto shm =
       oslayer::make_fs_mount("tmpfs", {{"mode", "1777"}, {"size", "65536k"}}, kNoSuidDevExec);
   if (!shm) return std::move(shm).error().context("mounting /dev/shm");
-  auto shm_dir =
-      oslayer::open_beneath(d, "shm", O_PATH | O_DIRECTORY, 0, oslayer::Symlinks::kRefuse);
-  if (!shm_dir) return std::move(shm_dir).error();
-  if (auto s = oslayer::attach_mount(shm->get(), shm_dir->get()); !s) {
+  if (auto s = oslayer::attach_mount_at(shm->get(), d, "shm"); !s) {
     return std::move(s).context("mounting /dev/shm");
   }
   // /dev/console: the caller's terminal for an interactive app, else the null device.
-  auto console_target = oslayer::open_beneath(d, "console", O_PATH, 0, oslayer::Symlinks::kRefuse);
-  if (!console_target) return std::move(console_target).error();
   Fd terminal;
   if (console_is_stdin) {
     auto t = reopen_terminal();
     if (!t) return std::move(t).error().context("mounting /dev/console");
     terminal = std::move(*t);
   }
-  int source = console_is_stdin ? terminal.get() : dev_null;
-  if (auto s = oslayer::bind_mount(source, console_target->get(), false, MountAttrs{}); !s) {
+  auto console = oslayer::clone_mount(console_is_stdin ? terminal.get() : dev_null, false);
+  if (!console) return std::move(console).error().context("mounting /dev/console");
+  if (auto s = oslayer::attach_mount_at(console->get(), d, "console"); !s) {
     return std::move(s).context("mounting /dev/console");
   }
   return oslayer::ok();
@@ -271,11 +308,12 @@ Status mount_volume(int rootfs, const VolumeMount& v) {
 Status mount_app_filesystems(int rootfs, const AppFilesystems& fs) {
   auto dev_null = open_dev_null();
   if (!dev_null) return std::move(dev_null).error();
-  Fd empty;
-  if (auto s = mount_proc(rootfs, fs.disable_paths, dev_null->get(), empty); !s) {
+  Masks masks;
+  masks.dev_null = dev_null->get();
+  if (auto s = mount_proc(rootfs, fs.disable_paths, masks); !s) {
     return std::move(s).context("mounting /proc");
   }
-  if (auto s = mount_sys(rootfs, fs.disable_paths, empty); !s)
+  if (auto s = mount_sys(rootfs, fs.disable_paths, masks); !s)
     return std::move(s).context("mounting /sys");
   if (auto s = mount_dev(rootfs, fs.console_is_stdin, dev_null->get()); !s) {
     return std::move(s).context("mounting /dev");
