@@ -87,13 +87,20 @@ Result<PodCgroups> plan_pod_cgroups(const oslayer::CgroupLayout& layout, const P
   if (!sup) return std::move(sup).error();
   c.supervisor = std::move(*sup);
   c.pod_resources = plan_pod_resources(config.manifest.isolators);
+  const bool only_app = config.manifest.apps.size() == 1;
   for (const auto& app : config.manifest.apps) {
-    auto cg = c.pod.plan_child(app.name.str(), has_per_app_limits);
+    ResourcePlan resources = plan_app_resources(
+        app.app ? app.app->isolators : std::vector<appc::Isolator>{}, c.pod_resources);
+    // The pod's only app, without limits of its own, has nothing of its own to put in memory,
+    // cpu and cpuacct: it shares the pod's cgroup there, which holds the same processes. Those
+    // are the dearest cgroups to make and remove (memory alone 80 and 45 us), and the removal
+    // is on the way out of the pod.
+    const bool own_v1 = !only_app || !resources.limits.empty();
+    auto cg = c.pod.plan_child(app.name.str(), own_v1 ? has_per_app_limits : is_unified);
     if (!cg) return std::move(cg).error();
     c.app_names.push_back(app.name.str());
     c.apps.push_back(std::move(*cg));
-    c.app_resources.push_back(plan_app_resources(
-        app.app ? app.app->isolators : std::vector<appc::Isolator>{}, c.pod_resources));
+    c.app_resources.push_back(std::move(resources));
   }
   return c;
 }

@@ -84,6 +84,37 @@ TEST_F(PodCgroupsTest, PlansEveryDirectoryAndMakesNone) {
   EXPECT_FALSE(exists("/unified/user/" + pod));
 }
 
+// A pod's only app without limits of its own shares the pod's v1 cgroups; with limits, or with
+// a sibling, it has its own where limits live.
+TEST_F(PodCgroupsTest, AnOnlyAppWithoutLimitsSharesThePodsCgroups) {
+  const std::string pod = std::string("rkt-") + kUuid;
+  auto alone = plan_pod_cgroups(layout_in(root_), config_of({"web"}));
+  ASSERT_TRUE(alone) << alone.error().text();
+  ASSERT_EQ(alone->apps.size(), 1u);
+  EXPECT_TRUE(alone->apps[0].dirs()[1].inherited);
+  EXPECT_EQ(alone->apps[0].dirs()[1].path, root_ + "/memory/" + pod);
+  EXPECT_FALSE(alone->apps[0].dirs()[3].inherited);  // unified: a leaf of its own
+  EXPECT_EQ(alone->apps[0].dirs()[3].path, root_ + "/unified/user/" + pod + "/web");
+
+  auto limited = plan_pod_cgroups(
+      layout_in(root_),
+      config_of({"web"}, "[]", R"([{"name":"resource/memory","value":{"limit":"64Mi"}}])"));
+  ASSERT_TRUE(limited) << limited.error().text();
+  EXPECT_FALSE(limited->apps[0].dirs()[1].inherited);
+  EXPECT_EQ(limited->apps[0].dirs()[1].path, root_ + "/memory/" + pod + "/web");
+
+  // A pod-wide limit is the pod's: the only app still shares its cgroup.
+  auto pod_limited = plan_pod_cgroups(
+      layout_in(root_),
+      config_of({"web"}, R"([{"name":"resource/memory","value":{"limit":"64Mi"}}])"));
+  ASSERT_TRUE(pod_limited) << pod_limited.error().text();
+  EXPECT_TRUE(pod_limited->apps[0].dirs()[1].inherited);
+
+  auto two = plan_pod_cgroups(layout_in(root_), config_of({"web", "db"}));
+  ASSERT_TRUE(two) << two.error().text();
+  EXPECT_FALSE(two->apps[0].dirs()[1].inherited);
+}
+
 // Step 1 makes what clone3 needs and nothing else.
 TEST_F(PodCgroupsTest, FirstStepMakesOnlyTheUnifiedDirectories) {
   auto c = plan_pod_cgroups(layout_in(root_), config_);
