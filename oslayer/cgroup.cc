@@ -129,36 +129,38 @@ void kill_processes(const std::string& dir) {
 
 }  // namespace
 
-Result<CgroupLayout> parse_cgroup_layout(std::string_view mountinfo, std::string_view proc_cgroup) {
-  auto mounts = parse_mounts(mountinfo);
-  CgroupLayout layout;
-  bool have_v1 = false;
-  bool have_unified = false;
+// One line of /proc/self/cgroup: "hierarchy-id:controller-list:path" (the path may itself
+// contain ':').
+struct CgroupLine {
+  std::string controllers;
+  std::string path;
+  bool unified = false;
+  std::vector<std::string> names;
+};
+
+// The lines of the hierarchies a pod uses: the unified one and the v1 ones with a controller of
+// kPodControllers.
+Result<std::vector<CgroupLine>> wanted_lines(std::string_view proc_cgroup) {
+  std::vector<CgroupLine> out;
   for (const auto& line : split(proc_cgroup, '\n')) {
     if (line.empty()) continue;
-    // "hierarchy-id:controller-list:path"; the path may itself contain ':'.
     auto c1 = line.find(':');
     auto c2 = c1 == std::string::npos ? c1 : line.find(':', c1 + 1);
     if (c2 == std::string::npos) return Error::msg("malformed /proc/self/cgroup line: " + line);
-    std::string id = line.substr(0, c1);
-    std::string controllers = line.substr(c1 + 1, c2 - c1 - 1);
-    std::string path = line.substr(c2 + 1);
-    bool unified = id == "0" && controllers.empty();
-    auto names = split(controllers, ',');
-    if (!unified && !wanted_v1(names)) continue;
-    for (const auto& m : mounts) {
-      if (m.unified != unified) continue;
-      if (!unified && !std::all_of(names.begin(), names.end(),
-                                   [&](const std::string& n) { return m.options.count(n) > 0; })) {
-        continue;
-      }
-      auto own = path_in_mount(m.root, path);
-      if (!own) continue;
-      layout.hierarchies.push_back({m.mount_point, controllers, *own, unified});
-      (unified ? have_unified : have_v1) = true;
-      break;
-    }
+    CgroupLine l;
+    l.controllers = line.substr(c1 + 1, c2 - c1 - 1);
+    l.path = line.substr(c2 + 1);
+    l.unified = line.substr(0, c1) == "0" && l.controllers.empty();
+    l.names = split(l.controllers, ',');
+    if (!l.unified && !wanted_v1(l.names)) continue;
+    out.push_back(std::move(l));
   }
+  return out;
+}
+
+Result<CgroupLayout> finish_layout(CgroupLayout layout) {
+  bool have_v1 = false, have_unified = false;
+  for (const auto& h : layout.hierarchies) (h.unified ? have_unified : have_v1) = true;
   if (!have_v1 && !have_unified) {
     return Error::msg("no cgroup hierarchy of this process is mounted");
   }
@@ -168,11 +170,73 @@ Result<CgroupLayout> parse_cgroup_layout(std::string_view mountinfo, std::string
   return layout;
 }
 
+Result<CgroupLayout> parse_cgroup_layout(std::string_view mountinfo, std::string_view proc_cgroup) {
+  auto mounts = parse_mounts(mountinfo);
+  auto lines = wanted_lines(proc_cgroup);
+  if (!lines) return std::move(lines).error();
+  CgroupLayout layout;
+  for (const auto& [controllers, path, unified, names] : *lines) {
+    for (const auto& m : mounts) {
+      if (m.unified != unified) continue;
+      if (!unified && !std::all_of(names.begin(), names.end(),
+                                   [&](const std::string& n) { return m.options.count(n) > 0; })) {
+        continue;
+      }
+      auto own = path_in_mount(m.root, path);
+      if (!own) continue;
+      layout.hierarchies.push_back({m.mount_point, controllers, *own, unified});
+      break;
+    }
+  }
+  return finish_layout(std::move(layout));
+}
+
+CgroupProbe host_cgroup_probe() {
+  return {[](const std::string& path) -> long {
+            struct statfs st {};
+            return ::statfs(path.c_str(), &st) == 0 ? static_cast<long>(st.f_type) : 0;
+          },
+          [](const std::string& path) {
+            struct stat st {};
+            return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+          }};
+}
+
+std::optional<CgroupLayout> conventional_cgroup_layout(std::string_view proc_cgroup,
+                                                       const CgroupProbe& probe) {
+  auto lines = wanted_lines(proc_cgroup);
+  if (!lines) return std::nullopt;
+  constexpr char kRoot[] = "/sys/fs/cgroup";
+  const bool v2_only = probe.fs_type(kRoot) == CGROUP2_SUPER_MAGIC;
+  CgroupLayout layout;
+  for (const auto& [controllers, path, unified, names] : *lines) {
+    std::string mount_point;
+    if (unified) {
+      mount_point = v2_only ? kRoot : std::string(kRoot) + "/unified";
+      if (probe.fs_type(mount_point) != CGROUP2_SUPER_MAGIC) return std::nullopt;
+    } else {
+      if (v2_only) return std::nullopt;
+      const bool named = controllers.rfind("name=", 0) == 0;
+      mount_point = std::string(kRoot) + "/" + (named ? controllers.substr(5) : controllers);
+      if (probe.fs_type(mount_point) != CGROUP_SUPER_MAGIC) return std::nullopt;
+    }
+    // The mount's root is the hierarchy's (as systemd mounts it), so the process's cgroup is
+    // at its own path below it; a mount of a subtree (some containers) fails this test.
+    auto own = path_in_mount("/", path);
+    if (!own || !probe.is_dir(join_path(mount_point, *own))) return std::nullopt;
+    layout.hierarchies.push_back({mount_point, controllers, *own, unified});
+  }
+  auto done = finish_layout(std::move(layout));
+  if (!done) return std::nullopt;
+  return std::move(*done);
+}
+
 Result<CgroupLayout> detect_cgroups() {
-  auto mountinfo = read_file("/proc/self/mountinfo", 16 << 20);
-  if (!mountinfo) return std::move(mountinfo).error().context("detecting cgroups");
   auto cgroup = read_file("/proc/self/cgroup", 1 << 20);
   if (!cgroup) return std::move(cgroup).error().context("detecting cgroups");
+  if (auto layout = conventional_cgroup_layout(*cgroup, host_cgroup_probe())) return *layout;
+  auto mountinfo = read_file("/proc/self/mountinfo", 16 << 20);
+  if (!mountinfo) return std::move(mountinfo).error().context("detecting cgroups");
   return parse_cgroup_layout(*mountinfo, *cgroup).context("detecting cgroups");
 }
 

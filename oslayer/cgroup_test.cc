@@ -1,18 +1,31 @@
 #include "oslayer/cgroup.h"
 
 #include <gtest/gtest.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "oslayer/fd.h"
 
 namespace oslayer {
 namespace {
+
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) out.push_back(line);
+  }
+  return out;
+}
 
 constexpr std::string_view kHybridMounts =
     "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
@@ -46,6 +59,85 @@ TEST(CgroupLayout, HybridKeepsPodControllersAndEachOwnPath) {
       {"/sys/fs/cgroup/unified", "", "user.slice/session-1.scope", true},
   };
   EXPECT_EQ(l->hierarchies, want);  // net_cls, cpuset and blkio are left to the host
+}
+
+// A probe that sees the filesystems `mounts` names (mountinfo text) and the directories `dirs`.
+CgroupProbe fake_probe(std::string_view mounts, std::vector<std::string> dirs) {
+  std::map<std::string, long> types;
+  for (const auto& line : split_lines(mounts)) {
+    std::istringstream in(line);
+    std::string id, parent, dev, root, point, opts, field;
+    in >> id >> parent >> dev >> root >> point >> opts;
+    while (in >> field && field != "-") {
+    }
+    std::string fstype;
+    in >> fstype;
+    types[point] = fstype == "cgroup2"  ? CGROUP2_SUPER_MAGIC
+                   : fstype == "cgroup" ? CGROUP_SUPER_MAGIC
+                                        : TMPFS_MAGIC;
+  }
+  return {[types](const std::string& p) -> long {
+            auto it = types.find(p);
+            return it == types.end() ? 0 : it->second;
+          },
+          [dirs](const std::string& p) {
+            return std::find(dirs.begin(), dirs.end(), p) != dirs.end();
+          }};
+}
+
+const std::vector<std::string> kHybridDirs = {"/sys/fs/cgroup/systemd/user.slice/session-1.scope",
+                                              "/sys/fs/cgroup/memory/process_api/3e4a",
+                                              "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/cpu",
+                                              "/sys/fs/cgroup/unified/user.slice/session-1.scope"};
+
+TEST(CgroupLayout, ConventionalPlacesAgreeWithMountinfo) {
+  auto fast = conventional_cgroup_layout(kHybridCgroup, fake_probe(kHybridMounts, kHybridDirs));
+  auto parsed = parse_cgroup_layout(kHybridMounts, kHybridCgroup);
+  ASSERT_TRUE(fast);
+  ASSERT_TRUE(parsed) << parsed.error().text();
+  EXPECT_EQ(fast->mode, parsed->mode);
+  EXPECT_EQ(fast->hierarchies, parsed->hierarchies);
+
+  constexpr std::string_view v2 = "30 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n";
+  auto unified =
+      conventional_cgroup_layout("0::/system.slice/rkt.service\n",
+                                 fake_probe(v2, {"/sys/fs/cgroup/system.slice/rkt.service"}));
+  ASSERT_TRUE(unified);
+  EXPECT_EQ(unified->mode, CgroupMode::kUnified);
+  ASSERT_EQ(unified->hierarchies.size(), 1u);
+  EXPECT_EQ(unified->hierarchies[0].mount_point, "/sys/fs/cgroup");
+  EXPECT_EQ(unified->hierarchies[0].own_path, "system.slice/rkt.service");
+}
+
+// Anything elsewhere leaves the answer to mountinfo.
+TEST(CgroupLayout, ConventionalGivesUpOnAnythingElse) {
+  // memory mounted somewhere else
+  std::string moved(kHybridMounts);
+  moved.replace(moved.find("/sys/fs/cgroup/memory"), 21, "/mnt/memory");
+  EXPECT_FALSE(conventional_cgroup_layout(kHybridCgroup, fake_probe(moved, kHybridDirs)));
+  // a mount of a subtree: the process's own directory is not at its path below it
+  auto dirs = kHybridDirs;
+  dirs.erase(dirs.begin() + 1);
+  EXPECT_FALSE(conventional_cgroup_layout(kHybridCgroup, fake_probe(kHybridMounts, dirs)));
+  // no unified mount where the hybrid layout keeps it
+  std::string no_unified(kHybridMounts);
+  no_unified.erase(no_unified.find("41 31"));
+  EXPECT_FALSE(conventional_cgroup_layout(kHybridCgroup, fake_probe(no_unified, kHybridDirs)));
+  EXPECT_FALSE(conventional_cgroup_layout("garbage\n", fake_probe(kHybridMounts, kHybridDirs)));
+}
+
+// On the machine the tests run on: detect_cgroups (which tries the conventional places first)
+// gives what mountinfo says.
+TEST(CgroupLayout, DetectedLayoutIsMountinfos) {
+  auto mountinfo = read_file("/proc/self/mountinfo", 16 << 20);
+  auto cgroup = read_file("/proc/self/cgroup", 1 << 20);
+  ASSERT_TRUE(mountinfo && cgroup);
+  auto parsed = parse_cgroup_layout(*mountinfo, *cgroup);
+  auto detected = detect_cgroups();
+  ASSERT_EQ(parsed.has_value(), detected.has_value());
+  if (!parsed) return;  // no cgroup hierarchy mounted here: both said so
+  EXPECT_EQ(detected->mode, parsed->mode);
+  EXPECT_EQ(detected->hierarchies, parsed->hierarchies);
 }
 
 TEST(CgroupLayout, UnifiedOnly) {
