@@ -76,6 +76,21 @@ TEST_F(TempDir, ReadAllRefusesMoreThanTheLimit) {
   EXPECT_NE(r.error().text().find("limit of 999"), std::string::npos);
 }
 
+// Read in chunks that grow: a file of many chunks comes back whole, byte for byte, and one just
+// at the limit is fine.
+TEST_F(TempDir, ReadAllReadsEveryChunk) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += static_cast<char>('a' + i % 23);
+  ASSERT_TRUE(write_file_atomic(dir_.get(), "long", text, 0600));
+  auto whole = read_file(path_ + "/long", text.size());
+  ASSERT_TRUE(whole) << whole.error().text();
+  EXPECT_EQ(*whole, text);
+  EXPECT_FALSE(read_file(path_ + "/long", text.size() - 1));
+  auto proc = read_file("/proc/self/status", 1 << 20);  // size 0 to stat, as /proc files are
+  ASSERT_TRUE(proc);
+  EXPECT_NE(proc->find("Pid:"), std::string::npos);
+}
+
 TEST_F(TempDir, FdsAreCloseOnExec) {
   auto fd = open_at(dir_.get(), "x", O_WRONLY | O_CREAT, 0600);
   ASSERT_TRUE(fd);
