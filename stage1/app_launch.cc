@@ -15,6 +15,7 @@
 #include <cstring>
 #include <variant>
 
+#include "oslayer/fd_passing.h"
 #include "oslayer/log.h"
 #include "oslayer/mount.h"
 #include "oslayer/namespaces.h"
@@ -29,36 +30,10 @@ using oslayer::Fd;
 using oslayer::Result;
 using oslayer::Status;
 
-// More than the v1 hierarchies an app joins (oslayer::kPodControllers); stage2 takes as many.
-constexpr size_t kMaxPassedFds = 16;
-
-// Returns false when the message could not be sent: the other end is gone.
-bool send_message(int report, const std::string& text, const std::vector<int>& fds) {
-  iovec iov{const_cast<char*>(text.data()), text.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(kMaxPassedFds * sizeof(int))] = {};
-  if (!fds.empty()) {
-    if (fds.size() > kMaxPassedFds) {
-      errno = E2BIG;
-      return false;
-    }
-    msg.msg_control = control;
-    msg.msg_controllen = CMSG_SPACE(fds.size() * sizeof(int));
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
-    std::memcpy(CMSG_DATA(c), fds.data(), fds.size() * sizeof(int));
-  }
-  return ::sendmsg(report, &msg, MSG_NOSIGNAL) >= 0;
-}
-
 // If the supervisor is gone there is nobody left to tell.
 void send_message(int report, const std::string& text, int fd_to_pass) {
-  (void)send_message(report, text,
-                     fd_to_pass >= 0 ? std::vector<int>{fd_to_pass} : std::vector<int>{});
+  (void)oslayer::send_with_fds(report, text,
+                               fd_to_pass >= 0 ? std::vector<int>{fd_to_pass} : std::vector<int>{});
 }
 
 // The supervisor blocks the signals it reads through a signalfd; what runs the app and its
@@ -142,7 +117,7 @@ Result<bool> pass_app_v1_cgroups(const AppLaunch& l, int app) {
   if (tasks->empty()) return true;  // a v2-only host: stage2 was created in its cgroup
   std::vector<int> fds;
   for (const auto& t : *tasks) fds.push_back(t.get());
-  if (send_message(app, "c", fds)) return true;
+  if (oslayer::send_with_fds(app, "c", fds)) return true;
   if (errno == E2BIG) return Error::msg("the app has more v1 cgroups than stage2 joins");
   return false;
 }
@@ -164,24 +139,9 @@ Status enter_app_namespace(int report, int app) {
 // One message of a SOCK_SEQPACKET socket into `buf`, and the fd it carries, if any, into `fd`.
 // Returns recvmsg's count: 0 at end of file, -1 on error.
 ssize_t receive_message(int sock, char* buf, size_t size, Fd& fd) {
-  iovec iov{buf, size};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  while ((n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
-  }
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n > 0 && c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int received = -1;
-      std::memcpy(&received, CMSG_DATA(c), sizeof received);
-      fd.reset(received);
-    }
-  }
-  return n;
+  auto m = oslayer::receive_with_fds(sock, buf, size);
+  if (m.size > 0 && !m.fds.empty()) fd = std::move(m.fds.back());
+  return m.size;
 }
 
 // What the app's process gets from its launcher first: the app's mount namespace ("m" and its

@@ -6,9 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <string>
 #include <vector>
+
+#include "oslayer/fd_passing.h"
 
 namespace stage2 {
 namespace {
@@ -48,21 +49,7 @@ TEST(RootSignal, WaitsForTheMessageOrTheEnd) {
 
 // Sends "c" with `fds` over `sock`, as stage1's launcher passes the app's v1 cgroups.
 void send_cgroups(int sock, const std::vector<int>& fds) {
-  char text[] = "c";
-  iovec iov{text, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = CMSG_SPACE(fds.size() * sizeof(int));
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  ASSERT_NE(c, nullptr);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
-  std::memcpy(CMSG_DATA(c), fds.data(), fds.size() * sizeof(int));
-  ASSERT_EQ(::sendmsg(sock, &msg, 0), 1);
+  ASSERT_TRUE(oslayer::send_with_fds(sock, "c", fds));
 }
 
 std::string read_back(int fd) {
